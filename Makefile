@@ -1,0 +1,48 @@
+# claimhouse: `make demo` and `make test` set everything up from a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo-output
+
+.PHONY: demo test lint typecheck unit wheel-check bench bench-tokenizer clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m claimhouse.demo --out $(DEMO_DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+# Build the wheel, install it alone in a fresh venv and run a command from it, so package
+# data (maps/, code lists) cannot go missing from a release.
+wheel-check: $(STAMP)
+	rm -rf build dist /tmp/claimhouse-wheel-venv
+	$(PY) -m build --wheel -q --outdir dist . >/dev/null
+	$(PYTHON) -m venv /tmp/claimhouse-wheel-venv
+	/tmp/claimhouse-wheel-venv/bin/pip install -q --disable-pip-version-check dist/*.whl
+	cd /tmp && /tmp/claimhouse-wheel-venv/bin/claimhouse inspect $(CURDIR)/fixtures/x12/835-sample.x12 >/dev/null
+	cd /tmp && /tmp/claimhouse-wheel-venv/bin/python -m claimhouse.selfcheck
+
+test: lint typecheck unit wheel-check
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+bench-tokenizer: $(STAMP)
+	$(PY) bench/run.py tokenizer
+
+clean:
+	rm -rf build dist $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""`claimhouse parse`: X12 files to JSON, JSON lines or CSV."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import click
+
+from claimhouse.parse import ParseOutcome, ParsedSet, iter_parsed, write_csv, write_json, write_jsonl
+
+_WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}
+
+
+@click.command("parse")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--format", "fmt", type=click.Choice(sorted(_WRITERS)), default="json",
+              show_default=True, help="json: one document; jsonl: a claim a line; csv: a "
+              "service line a row.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
+              help="Output file (default: standard output).")
+def parse_command(files: tuple[str, ...], fmt: str, output: str) -> None:
+    """Read 835, 837 and acknowledgment files into their models and print them.
+
+    Exits 1 when a file has envelope errors or transaction sets of an unsupported kind."""
+    outcome = ParseOutcome()
+
+    def parsed() -> Iterator[ParsedSet]:
+        for f in files:
+            yield from iter_parsed(f, outcome)
+
+    with click.open_file(output, "w", encoding="utf-8", newline="", lazy=False) as out:
+        _WRITERS[fmt](parsed(), out)
+    for u in outcome.unsupported:
+        click.echo(f"warning: transaction set {u.control_number}: {u.set_id} "
+                   f"({u.version or 'no version'}) is not supported; skipped", err=True)
+    errors = [f for f in outcome.findings if f.severity.value == "error"]
+    for f in errors:
+        click.echo(f"error: {f}", err=True)
+    if errors or outcome.unsupported:
+        sys.exit(1)

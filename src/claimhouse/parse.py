@@ -1,0 +1,81 @@
+"""Parse X12 files into models through the registry, and render them for `claimhouse parse`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from claimhouse.transactions import Binding, lookup
+from claimhouse.x12 import EnvelopeReader, Finding, Source
+
+
+@dataclass(slots=True)
+class ParsedSet:
+    binding: Binding
+    model: Any
+
+
+@dataclass(slots=True)
+class Unsupported:
+    set_id: str
+    version: str | None
+    control_number: str
+
+
+@dataclass(slots=True)
+class ParseOutcome:
+    """What parsing a file gave: its envelope findings and the sets it could not bind."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unsupported: list[Unsupported] = field(default_factory=list)
+
+
+def iter_parsed(source: Source, outcome: ParseOutcome, *, name: str | None = None
+                ) -> Iterator[ParsedSet]:
+    """Yield each transaction set of ``source`` read into its model, one at a time."""
+    reader = EnvelopeReader(source, name=name)
+    for ts in reader.transaction_sets():
+        binding = lookup(ts.info.id, ts.info.version or ts.group.version)
+        if binding is None:
+            outcome.unsupported.append(Unsupported(ts.info.id, ts.info.version or ts.group.version,
+                                                   ts.info.control_number))
+            continue
+        yield ParsedSet(binding, binding.read(ts))
+    outcome.findings.extend(reader.findings)
+
+
+def write_json(parsed: Iterable[ParsedSet], out: IO[str]) -> None:
+    """One JSON document per transaction kind: {"transaction": NAME, KEY: [...]}; several
+    kinds in one run give a JSON array of such documents."""
+    docs: dict[str, dict[str, Any]] = {}
+    for p in parsed:
+        doc = docs.setdefault(p.binding.name, {"transaction": p.binding.name,
+                                               p.binding.json_key: []})
+        doc[p.binding.json_key].append(p.binding.to_json(p.model))
+    values = list(docs.values())
+    json.dump(values[0] if len(values) == 1 else values, out, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(parsed: Iterable[ParsedSet], out: IO[str]) -> None:
+    """One JSON object per line (per claim or claim payment), streamed."""
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    for p in parsed:
+        for rec in p.binding.jsonl_records(p.model):
+            out.write(dumps(rec))
+            out.write("\n")
+
+
+def write_csv(parsed: Iterable[ParsedSet], out: IO[str]) -> None:
+    """One row per service line, claim fields repeated; columns from the first binding."""
+    writer: csv.DictWriter[str] | None = None
+    for p in parsed:
+        for row in p.binding.csv_rows(p.model):
+            if writer is None:
+                cols = list(p.binding.csv_columns) or list(row)
+                writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
+                writer.writeheader()
+            writer.writerow(row)

@@ -1,0 +1,65 @@
+"""The explicit registry: (ST01, implementation guide) -> the binding that reads/writes it.
+
+No dispatch by building module names from strings: every binding is imported and listed
+in :data:`BINDINGS` below by hand. A guide key is release + guide without addenda
+(``005010X221``), so X222A1 and X222A2 files find the same binding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimhouse.x12 import ImplementationVersion, TransactionSet
+
+JsonRecord = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """How one transaction is read into models and rendered for `claimhouse parse`.
+
+    ``read`` turns one transaction set into a model; ``to_json`` renders a model as a JSON
+    object (one element of ``json_key``'s list); ``jsonl_records`` yields one record per
+    claim-level item with its context repeated; ``csv_rows`` one flat row per service line.
+    ``sniff`` (optional) refines the choice when a file's GS08 names the wrong guide: it
+    gets the transaction set header and returns the binding name to use, or None.
+    """
+
+    name: str
+    set_id: str
+    guides: frozenset[str]
+    json_key: str
+    read: Callable[[TransactionSet], Any]
+    to_json: Callable[[Any], JsonRecord]
+    jsonl_records: Callable[[Any], Iterator[JsonRecord]]
+    csv_rows: Callable[[Any], Iterator[JsonRecord]]
+    csv_columns: tuple[str, ...] = field(default=())
+
+
+BINDINGS: list[Binding] = []
+"""Filled by :func:`_load` from the transaction modules, in a fixed, explicit order."""
+
+
+def _load() -> list[Binding]:
+    if not BINDINGS:
+        # Each transaction module exposes BINDINGS; list them here explicitly, one line each.
+        # (Imported here, not at module top, because those modules import this one.)
+        pass
+    return BINDINGS
+
+
+def lookup(set_id: str, version: str | None) -> Binding | None:
+    """The binding for a transaction set id and a GS08/ST03 version (addenda ignored);
+    falls back to the only binding for ``set_id`` when the version is unknown."""
+    key = ImplementationVersion.parse(version or "").key
+    same_id = [b for b in _load() if b.set_id == set_id]
+    for b in same_id:
+        if key in b.guides:
+            return b
+    return same_id[0] if len(same_id) == 1 else None
+
+
+def bindings() -> list[Binding]:
+    return list(_load())

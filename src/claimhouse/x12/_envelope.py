@@ -1,0 +1,421 @@
+"""Envelopes: Interchange (ISA/IEA) > FunctionalGroup (GS/GE) > TransactionSet (ST/SE).
+
+:class:`EnvelopeReader` walks a tokenized file once, in constant memory per segment,
+checks every envelope rule as the segments pass and collects findings. Transaction readers
+consume :meth:`EnvelopeReader.transaction_sets`, which hands out each set's body segments
+lazily, so a 1 GB file with one huge transaction set still streams.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from claimhouse.errors import X12Error
+from claimhouse.x12._codes import ENVELOPE_CODES
+from claimhouse.x12._delimiters import ISA_WIDTHS, Delimiters
+from claimhouse.x12._findings import Finding, Location
+from claimhouse.x12._tokenizer import Segment, Source, Tokenizer
+
+_ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", ""})
+_VERSION_RE = re.compile(r"^(\d{6})(X\d{3})(A\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImplementationVersion:
+    """A GS08/ST03 implementation convention reference, e.g. ``005010X222A1``.
+
+    ``release`` is the X12 release (005010), ``guide`` the implementation guide (X222),
+    ``addenda`` its addenda (A1). Two references name the same guide when release and guide
+    agree, whatever the addenda (X222A1 and X222A2 are both the 837P guide).
+    """
+
+    raw: str
+    release: str | None
+    guide: str | None
+    addenda: str | None
+
+    @classmethod
+    def parse(cls, raw: str) -> ImplementationVersion:
+        m = _VERSION_RE.match(raw.strip())
+        if not m:
+            return cls(raw, raw[:6] if raw[:6].isdigit() else None, None, None)
+        return cls(raw, m.group(1), m.group(2), m.group(3))
+
+    def same_guide(self, other: ImplementationVersion) -> bool:
+        if self.guide is None or other.guide is None:
+            return self.raw.strip() == other.raw.strip()
+        return (self.release, self.guide) == (other.release, other.guide)
+
+    @property
+    def key(self) -> str:
+        """Release and guide without addenda, e.g. ``005010X222``."""
+        return f"{self.release}{self.guide}" if self.guide else self.raw.strip()
+
+
+@dataclass(slots=True)
+class TransactionSetInfo:
+    """ST/SE: identifier (ST01), control number (ST02), version (ST03), counts."""
+
+    id: str
+    control_number: str
+    version: str | None
+    start_segment: int
+    start_offset: int
+    segment_count: int = 0
+    declared_count: str | None = None
+    closed: bool = False
+
+
+@dataclass(slots=True)
+class GroupInfo:
+    """GS/GE: functional id, application sender/receiver, date/time, control, version."""
+
+    functional_id: str
+    sender: str
+    receiver: str
+    date: str
+    time: str
+    control_number: str
+    agency: str
+    version: str
+    start_segment: int
+    transaction_sets: list[TransactionSetInfo] = field(default_factory=list)
+    declared_count: str | None = None
+    closed: bool = False
+
+    @property
+    def implementation(self) -> ImplementationVersion:
+        return ImplementationVersion.parse(self.version)
+
+
+@dataclass(slots=True)
+class InterchangeInfo:
+    """ISA/IEA: sender and receiver with qualifiers, date/time, version, control number."""
+
+    sender_qualifier: str
+    sender: str
+    receiver_qualifier: str
+    receiver: str
+    date: str
+    time: str
+    version: str
+    control_number: str
+    ack_requested: str
+    usage: str
+    delimiters: Delimiters
+    start_segment: int
+    start_offset: int
+    groups: list[GroupInfo] = field(default_factory=list)
+    declared_count: str | None = None
+    closed: bool = False
+
+
+@dataclass(slots=True)
+class TransactionSet:
+    """One transaction set as handed to a transaction reader.
+
+    ``segments`` yields the body, from the segment after ST up to (not including) SE; it
+    must be consumed (or abandoned) before the reader moves to the next set.
+    """
+
+    header: Segment
+    info: TransactionSetInfo
+    group: GroupInfo
+    interchange: InterchangeInfo
+    delimiters: Delimiters
+    segments: Iterator[Segment]
+
+
+def _parse_date6(text: str) -> bool:
+    try:
+        date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+    except ValueError:
+        return False
+    return len(text) == 6 and text.isdigit()
+
+
+def _parse_time4(text: str) -> bool:
+    try:
+        time(int(text[:2]), int(text[2:4]))
+    except ValueError:
+        return False
+    return len(text) == 4 and text.isdigit()
+
+
+class EnvelopeReader:
+    """Read a file's envelopes, checking them as the segments pass.
+
+    Iterate :meth:`segments` (every segment) or :meth:`transaction_sets`; afterwards
+    ``interchanges`` summarises the envelopes and ``findings`` lists every defect.
+    """
+
+    def __init__(self, source: Source, *, name: str | None = None) -> None:
+        self.tokenizer = Tokenizer(source, name=name)
+        self.name = self.tokenizer.name
+        self.interchanges: list[InterchangeInfo] = []
+        self.findings: list[Finding] = []
+        self.segment_total = 0
+        self._interchange: InterchangeInfo | None = None
+        self._group: GroupInfo | None = None
+        self._set: TransactionSetInfo | None = None
+        self._seen_isa: set[tuple[str, str, str]] = set()
+        self._seen_gs: set[str] = set()
+        self._seen_st: set[str] = set()
+        self._pending: Segment | None = None
+
+    # -- findings -------------------------------------------------------------------------
+    def _add(self, code: str, seg: Segment | None, message: str | None = None, *,
+             element: int | None = None, offset: int | None = None) -> None:
+        spec = ENVELOPE_CODES[code]
+        loc = Location(
+            file=self.name,
+            segment=seg.ordinal if seg else None,
+            offset=offset if offset is not None else (seg.offset if seg else None),
+            segment_id=(seg.elements[0] or None) if seg else None,
+            element=element,
+            interchange=self._interchange.control_number if self._interchange else None,
+            group=self._group.control_number if self._group else None,
+            transaction_set=self._set.control_number if self._set else None,
+            set_segment=(self._set.segment_count if self._set else None),
+        )
+        self.findings.append(Finding(code, message or spec.summary, loc, spec.severity,
+                                     spec.snip_level))
+
+    # -- the walk ------------------------------------------------------------------------
+    def segments(self) -> Iterator[Segment]:
+        """Yield every segment of the file; envelope checks run as they pass.
+
+        A file that cannot be tokenized at all yields nothing and records one finding
+        (``not-x12`` or ``isa-unreadable``) instead of raising.
+        """
+        # Hot loop: body segments are counted in a local and flushed into the open
+        # transaction set whenever an envelope segment passes.
+        body = 0
+        in_set = False
+        envelope_ids = _ENVELOPE_IDS
+        try:
+            for seg in self.tokenizer:
+                tag = seg[0][0]
+                if tag not in envelope_ids:
+                    if in_set:
+                        body += 1
+                    elif tag == "TA1" and self._interchange is not None and self._group is None:
+                        self.segment_total += 1  # an interchange ack sits directly under ISA
+                    else:
+                        self.segment_total += 1
+                        self._add("data-after-trailer" if self._interchange is None
+                                  and self.interchanges else "segment-outside-set", seg)
+                    yield seg
+                    continue
+                if self._set is not None:
+                    self._set.segment_count += body
+                self.segment_total += body + 1
+                body = 0
+                self._envelope_segment(seg)
+                in_set = self._set is not None
+                yield seg
+        except X12Error as exc:
+            code = "not-x12" if type(exc).__name__ == "NotX12Error" else "isa-unreadable"
+            self._add(code, None, exc.reason, offset=exc.offset)
+            return
+        finally:
+            if body and self._set is not None:
+                self._set.segment_count += body
+            self.segment_total += body
+            body = 0
+        self._finish(None)
+        if self.tokenizer.unterminated_offset is not None:
+            self._add("unterminated-segment", None, offset=self.tokenizer.unterminated_offset)
+
+    def transaction_sets(self) -> Iterator[TransactionSet]:
+        """Yield each transaction set with a lazy iterator over its body segments."""
+        it = self.segments()
+        while True:
+            seg = self._pending
+            self._pending = None
+            if seg is None:
+                seg = next(it, None)
+                if seg is None:
+                    return
+            if seg.elements[0] != "ST" or self._set is None:
+                continue
+            info = self._set
+            assert self._group is not None and self._interchange is not None
+            yield TransactionSet(seg, info, self._group, self._interchange,
+                                 self._interchange.delimiters, self._body(it, info))
+
+    def _body(self, it: Iterator[Segment], info: TransactionSetInfo) -> Iterator[Segment]:
+        for seg in it:
+            tag = seg.elements[0]
+            if tag in _ENVELOPE_IDS:
+                if tag == "SE" or info.closed or self._set is not info:
+                    if tag != "SE":
+                        self._pending = seg
+                    return
+                if tag == "":
+                    continue
+            yield seg
+
+    def run(self) -> EnvelopeReader:
+        """Walk the whole file (for inspection); returns self."""
+        for _ in self.segments():
+            pass
+        return self
+
+    # -- envelope segments ---------------------------------------------------------------
+    def _envelope_segment(self, seg: Segment) -> None:
+        tag = seg.elements[0]
+        if tag == "ST":
+            self._on_st(seg)
+        elif tag == "SE":
+            self._on_se(seg)
+        elif tag == "GS":
+            self._on_gs(seg)
+        elif tag == "GE":
+            self._on_ge(seg)
+        elif tag == "ISA":
+            self._on_isa(seg)
+        elif tag == "IEA":
+            self._on_iea(seg)
+        else:
+            if self._set is not None:
+                self._set.segment_count += 1
+            self._add("empty-segment", seg)
+
+    def _finish(self, seg: Segment | None, level: str = "ISA") -> None:
+        """Close what is still open at ``seg`` (or at end of file) down to ``level``."""
+        if self._set is not None and not self._set.closed:
+            self._add("se-missing", seg, offset=None if seg else None)
+            self._set.closed = True
+            self._set = None
+        if level in ("GS", "ISA") and self._group is not None and not self._group.closed:
+            self._add("ge-missing", seg)
+            self._group.closed = True
+            self._group = None
+        if level == "ISA" and self._interchange is not None and not self._interchange.closed:
+            self._add("iea-missing", seg)
+            self._interchange.closed = True
+            self._interchange = None
+
+    def _on_isa(self, seg: Segment) -> None:
+        self._finish(seg, "ISA")
+        els = seg.elements
+        delims = self.tokenizer.delimiters
+        assert delims is not None
+        f = [*els[1:17], *[""] * max(0, 17 - len(els))]
+        self._interchange = InterchangeInfo(
+            sender_qualifier=f[4], sender=f[5].rstrip(), receiver_qualifier=f[6],
+            receiver=f[7].rstrip(), date=f[8], time=f[9], version=f[11],
+            control_number=f[12], ack_requested=f[13], usage=f[14], delimiters=delims,
+            start_segment=seg.ordinal, start_offset=seg.offset)
+        self.interchanges.append(self._interchange)
+        self._seen_gs = set()
+        for i, width in enumerate(ISA_WIDTHS, start=1):
+            if i < len(els) and len(els[i]) != width and i != 16:
+                self._add("isa-field-width", seg, f"ISA{i:02d} is not {width} characters wide",
+                          element=i)
+        checks = (
+            (9, _parse_date6(f[8]), "ISA09 is not a valid YYMMDD date"),
+            (10, _parse_time4(f[9]), "ISA10 is not a valid HHMM time"),
+            (13, f[12].isdigit() and len(f[12]) == 9, "ISA13 is not a nine-digit number"),
+            (14, f[13] in ("0", "1"), "ISA14 must be 0 or 1"),
+            (15, f[14] in ("P", "T"), "ISA15 must be P or T"),
+        )
+        for element, ok, message in checks:
+            if not ok:
+                self._add("isa-invalid-value", seg, message, element=element)
+        key = (f[4], f[5].rstrip(), f[12])
+        if key in self._seen_isa:
+            self._add("isa-duplicate-control", seg, element=13)
+        self._seen_isa.add(key)
+
+    def _on_iea(self, seg: Segment) -> None:
+        icx = self._interchange
+        if icx is None:
+            self._add("data-after-trailer" if self.interchanges else "segment-outside-set", seg)
+            return
+        self._finish(seg, "GS")
+        icx.declared_count = seg.get(1)
+        if seg.get(2) != icx.control_number:
+            self._add("iea-control-mismatch", seg, element=2)
+        if seg.get(1) != str(len(icx.groups)):
+            self._add("iea-count-mismatch", seg, f"IEA01 declares {seg.get(1) or 'nothing'} "
+                      f"group(s); the interchange has {len(icx.groups)}", element=1)
+        icx.closed = True
+        self._interchange = None
+
+    def _on_gs(self, seg: Segment) -> None:
+        if self._interchange is None:
+            self._add("gs-outside-interchange", seg)
+            return
+        self._finish(seg, "GS")
+        f = [*seg.elements[1:9], *[""] * max(0, 9 - len(seg.elements))]
+        self._group = GroupInfo(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], seg.ordinal)
+        self._interchange.groups.append(self._group)
+        if f[5] in self._seen_gs:
+            self._add("gs-duplicate-control", seg, element=6)
+        self._seen_gs.add(f[5])
+        self._seen_st = set()
+
+    def _on_ge(self, seg: Segment) -> None:
+        grp = self._group
+        if grp is None:
+            self._add("gs-outside-interchange", seg, "GE without a matching GS")
+            return
+        self._finish(seg, "ST")
+        grp.declared_count = seg.get(1)
+        if seg.get(2) != grp.control_number:
+            self._add("ge-control-mismatch", seg, element=2)
+        if seg.get(1) != str(len(grp.transaction_sets)):
+            self._add("ge-count-mismatch", seg, f"GE01 declares {seg.get(1) or 'nothing'} "
+                      f"set(s); the group has {len(grp.transaction_sets)}", element=1)
+        grp.closed = True
+        self._group = None
+
+    def _on_st(self, seg: Segment) -> None:
+        if self._group is None:
+            self._finish(seg, "ST")
+            self._add("st-outside-group", seg)
+            # Still track the set so its body and trailer are checked.
+        else:
+            self._finish(seg, "ST")
+        ts = TransactionSetInfo(seg.get(1), seg.get(2), seg.get(3) or None, seg.ordinal,
+                                seg.offset, segment_count=1)
+        self._set = ts
+        if self._group is not None:
+            self._group.transaction_sets.append(ts)
+        if not ts.id or not ts.control_number:
+            self._add("st-missing-id", seg, element=1 if not ts.id else 2)
+        if ts.control_number in self._seen_st:
+            self._add("st-duplicate-control", seg, element=2)
+        self._seen_st.add(ts.control_number)
+        if ts.version and self._group is not None and self._group.version:
+            st_v = ImplementationVersion.parse(ts.version)
+            gs_v = self._group.implementation
+            if not st_v.same_guide(gs_v):
+                self._add("st-version-mismatch", seg, element=3)
+            elif st_v.raw.strip() != gs_v.raw.strip():
+                self._add("st-version-addenda", seg, element=3)
+
+    def _on_se(self, seg: Segment) -> None:
+        ts = self._set
+        if ts is None:
+            self._add("segment-outside-set", seg, "SE without a matching ST")
+            return
+        ts.segment_count += 1
+        ts.declared_count = seg.get(1)
+        if seg.get(2) != ts.control_number:
+            self._add("se-control-mismatch", seg, element=2)
+        if seg.get(1) != str(ts.segment_count):
+            self._add("se-count-mismatch", seg, f"SE01 declares {seg.get(1) or 'nothing'} "
+                      f"segment(s); the set has {ts.segment_count}", element=1)
+        ts.closed = True
+        self._set = None
+
+
+def read_envelopes(source: Source, *, name: str | None = None) -> EnvelopeReader:
+    """Walk ``source`` completely and return the reader with its summary and findings."""
+    return EnvelopeReader(source, name=name).run()
