@@ -4,4 +4,6 @@ Money is ``Decimal``, dates are ``date``; JSON in and out carries amounts as str
 dates as ISO 8601.
 """
 
-__all__: list[str] = []
+from claimhouse.models._json import from_json, to_json
+
+__all__: list[str] = ["from_json", "to_json"]
