@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_tokenizer  # noqa: E402
+import bench_tokenizer
 
 # Explicit list: add one line per benchmark module (name -> run function).
 BENCHES: dict[str, Callable[[], dict[str, Any]]] = {

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 import click
 
-from claimhouse.parse import ParseOutcome, ParsedSet, iter_parsed, write_csv, write_json, write_jsonl
+from claimhouse.parse import (
+    ParsedSet,
+    ParseOutcome,
+    iter_parsed,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
 
 _WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}
 
@@ -30,8 +37,14 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str) -> None:
         for f in files:
             yield from iter_parsed(f, outcome)
 
-    with click.open_file(output, "w", encoding="utf-8", newline="", lazy=False) as out:
-        _WRITERS[fmt](parsed(), out)
+    if output == "-":
+        _WRITERS[fmt](parsed(), sys.stdout)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                _WRITERS[fmt](parsed(), out)
+        except OSError as exc:
+            raise click.FileError(output, exc.strerror) from None
     for u in outcome.unsupported:
         click.echo(f"warning: transaction set {u.control_number}: {u.set_id} "
                    f"({u.version or 'no version'}) is not supported; skipped", err=True)

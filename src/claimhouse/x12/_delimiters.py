@@ -11,7 +11,8 @@ ISA_LENGTH = 106
 
 # (element position, width) of ISA01..ISA16, and the offsets of the separators before them.
 ISA_WIDTHS: tuple[int, ...] = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
-ISA_SEPARATOR_OFFSETS: tuple[int, ...] = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
+ISA_SEPARATOR_OFFSETS: tuple[int, ...] = (
+    3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 COMPONENT_OFFSET = 104
 TERMINATOR_OFFSET = 105
 
@@ -64,8 +65,9 @@ def _repetition_from(isa11: str, isa12: str, taken: set[str]) -> str | None:
     return isa11
 
 
-def detect_delimiters(text: str, *, source: str | None = None, offset: int = 0
-                      ) -> tuple[Delimiters, int, list[IsaLayoutIssue]]:
+def detect_delimiters(
+    text: str, *, source: str | None = None, offset: int = 0,
+) -> tuple[Delimiters, int, list[IsaLayoutIssue]]:
     """Detect the delimiters of the ISA that starts ``text``.
 
     Returns the delimiters, the length of the ISA segment including its terminator, and the
@@ -77,7 +79,8 @@ def detect_delimiters(text: str, *, source: str | None = None, offset: int = 0
     Raises :class:`DelimiterError` when no delimiters can be trusted at all.
     """
     if not text.startswith("ISA"):
-        raise DelimiterError("the interchange does not start with ISA", source=source, offset=offset)
+        raise DelimiterError("the interchange does not start with ISA", source=source,
+                             offset=offset)
     if len(text) < 4:
         raise DelimiterError("file ends inside the ISA segment", source=source, offset=offset)
     elem = text[3]

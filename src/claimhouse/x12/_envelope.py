@@ -240,10 +240,11 @@ class EnvelopeReader:
                 seg = next(it, None)
                 if seg is None:
                     return
-            if seg.elements[0] != "ST" or self._set is None:
-                continue
+            if seg.elements[0] != "ST" or self._set is None or self._group is None:
+                continue  # a set outside a group is reported (st-outside-group), not read
             info = self._set
-            assert self._group is not None and self._interchange is not None
+            if self._interchange is None:
+                continue
             yield TransactionSet(seg, info, self._group, self._interchange,
                                  self._interchange.delimiters, self._body(it, info))
 
@@ -287,16 +288,17 @@ class EnvelopeReader:
 
     def _finish(self, seg: Segment | None, level: str = "ISA") -> None:
         """Close what is still open at ``seg`` (or at end of file) down to ``level``."""
+        end = None if seg else self.tokenizer.end_offset  # at end of file: locate there
         if self._set is not None and not self._set.closed:
-            self._add("se-missing", seg, offset=None if seg else None)
+            self._add("se-missing", seg, offset=end)
             self._set.closed = True
             self._set = None
         if level in ("GS", "ISA") and self._group is not None and not self._group.closed:
-            self._add("ge-missing", seg)
+            self._add("ge-missing", seg, offset=end)
             self._group.closed = True
             self._group = None
         if level == "ISA" and self._interchange is not None and not self._interchange.closed:
-            self._add("iea-missing", seg)
+            self._add("iea-missing", seg, offset=end)
             self._interchange.closed = True
             self._interchange = None
 

@@ -96,13 +96,15 @@ class Tokenizer:
         self.delimiters: Delimiters | None = None
         self.layout_issues: list[IsaLayoutIssue] = []
         self.interchange_delimiters: list[Delimiters] = []
+        self.end_offset = 0
+        """Bytes consumed so far; the file size once iteration has finished."""
         self.unterminated_offset: int | None = None
         """Offset of a last segment that ended without a terminator, if any."""
 
     def __iter__(self) -> Iterator[Segment]:
         return self._segments()
 
-    def _segments(self) -> Iterator[Segment]:  # noqa: C901 - the hot loop, kept in one piece
+    def _segments(self) -> Iterator[Segment]:
         chunks = _chunks(self._source, self._chunk_size)
         buf = ""
         base = 0  # file offset of buf[0]
@@ -192,6 +194,7 @@ class Tokenizer:
                 base += len(buf) - len(stripped)
                 buf = stripped
                 if not buf:
+                    self.end_offset = base
                     return
                 if buf.startswith("ISA"):
                     delims, _, issues = detect_delimiters(buf, source=self.name, offset=base)
@@ -202,6 +205,7 @@ class Tokenizer:
             buf = rest
             base = pos
             if not more():
+                self.end_offset = base + len(buf)
                 text = buf.strip(_CRLF)
                 if text:
                     ordinal += 1
