@@ -4,6 +4,81 @@ Money is ``Decimal``, dates are ``date``; JSON in and out carries amounts as str
 dates as ISO 8601.
 """
 
+from claimhouse.models._claim import (
+    Claim,
+    ClaimBatch,
+    ClaimDate,
+    ClaimKind,
+    Diagnosis,
+    Note,
+    OccurrenceCode,
+    OccurrenceSpan,
+    OtherPayer,
+    OtherSubscriber,
+    ProcedureCode,
+    ValueCode,
+)
+from claimhouse.models._claim_json import charge_problems, load_claim_batch
+from claimhouse.models._claim_lines import (
+    Adjustment,
+    DrugIdentification,
+    LineAdjudication,
+    Procedure,
+    ServiceLine,
+    Tooth,
+)
+from claimhouse.models._claim_parties import (
+    Address,
+    BillingProvider,
+    Contact,
+    ContactNumber,
+    Patient,
+    Payer,
+    PayToPlan,
+    PayToProvider,
+    Provider,
+    Receiver,
+    Reference,
+    Submitter,
+    Subscriber,
+)
 from claimhouse.models._json import from_json, to_json
+from claimhouse.models._schema import json_schema
 
 __all__: list[str] = ["from_json", "to_json"]
+__all__ += [  # 837 claims
+    "Address",
+    "Adjustment",
+    "BillingProvider",
+    "Claim",
+    "ClaimBatch",
+    "ClaimDate",
+    "ClaimKind",
+    "Contact",
+    "ContactNumber",
+    "Diagnosis",
+    "DrugIdentification",
+    "LineAdjudication",
+    "Note",
+    "OccurrenceCode",
+    "OccurrenceSpan",
+    "OtherPayer",
+    "OtherSubscriber",
+    "Patient",
+    "PayToPlan",
+    "PayToProvider",
+    "Payer",
+    "Procedure",
+    "ProcedureCode",
+    "Provider",
+    "Receiver",
+    "Reference",
+    "ServiceLine",
+    "Submitter",
+    "Subscriber",
+    "Tooth",
+    "ValueCode",
+    "charge_problems",
+    "json_schema",
+    "load_claim_batch",
+]
