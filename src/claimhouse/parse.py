@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from claimhouse.transactions import Binding, lookup
+from claimhouse.transactions import Binding, resolve
 from claimhouse.x12 import EnvelopeReader, Finding, Source
 
 
@@ -38,7 +38,7 @@ def iter_parsed(source: Source, outcome: ParseOutcome, *, name: str | None = Non
     """Yield each transaction set of ``source`` read into its model, one at a time."""
     reader = EnvelopeReader(source, name=name)
     for ts in reader.transaction_sets():
-        binding = lookup(ts.info.id, ts.info.version or ts.group.version)
+        binding, ts = resolve(ts)
         if binding is None:
             outcome.unsupported.append(Unsupported(ts.info.id, ts.info.version or ts.group.version,
                                                    ts.info.control_number))
@@ -54,7 +54,10 @@ def write_json(parsed: Iterable[ParsedSet], out: IO[str]) -> None:
     for p in parsed:
         doc = docs.setdefault(p.binding.name, {"transaction": p.binding.name,
                                                p.binding.json_key: []})
-        doc[p.binding.json_key].append(p.binding.to_json(p.model))
+        if p.binding.json_items is not None:
+            doc[p.binding.json_key].extend(p.binding.json_items(p.model))
+        else:
+            doc[p.binding.json_key].append(p.binding.to_json(p.model))
     values = list(docs.values())
     json.dump(values[0] if len(values) == 1 else values, out, indent=2)
     out.write("\n")

@@ -4,6 +4,6 @@ Each transaction is driven by one declarative definition under ``maps/``; the re
 (ST01, guide) to the binding that reads and writes it.
 """
 
-from claimhouse.transactions._registry import Binding, bindings, lookup
+from claimhouse.transactions._registry import Binding, bindings, lookup, resolve
 
-__all__ = ["Binding", "bindings", "lookup"]
+__all__ = ["Binding", "bindings", "lookup", "resolve"]

@@ -7,11 +7,13 @@ in :data:`BINDINGS` below by hand. A guide key is release + guide without addend
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimhouse.x12 import ImplementationVersion, TransactionSet
+from claimhouse.x12 import ImplementationVersion, Segment, TransactionSet
 
 JsonRecord = dict[str, Any]
 
@@ -36,6 +38,13 @@ class Binding:
     jsonl_records: Callable[[Any], Iterator[JsonRecord]]
     csv_rows: Callable[[Any], Iterator[JsonRecord]]
     csv_columns: tuple[str, ...] = field(default=())
+    sniff: Callable[[Segment], str | None] | None = None
+    """Called on the body segments, in order, until it returns a binding name (or
+    :data:`SNIFF_LIMIT` segments have passed): the name of the binding the content calls
+    for, e.g. "837I" when a GS08 says professional but the lines are SV2."""
+    json_items: Callable[[Any], Iterator[JsonRecord]] | None = None
+    """When one transaction set holds many ``json_key`` items (an 837 holds many claims):
+    the items of a model; default ``[to_json(model)]``."""
 
 
 BINDINGS: list[Binding] = []
@@ -59,6 +68,29 @@ def lookup(set_id: str, version: str | None) -> Binding | None:
         if key in b.guides:
             return b
     return same_id[0] if len(same_id) == 1 else None
+
+
+SNIFF_LIMIT = 5000
+"""Body segments a binding's ``sniff`` may look at before its own name is kept."""
+
+
+def resolve(ts: TransactionSet) -> tuple[Binding | None, TransactionSet]:
+    """The binding for ``ts`` by ST01 and GS08/ST03, refined by the binding's ``sniff``
+    (which sees the first body segments; they are buffered and handed back unconsumed)."""
+    binding = lookup(ts.info.id, ts.info.version or ts.group.version)
+    if binding is None or binding.sniff is None:
+        return binding, ts
+    head: list[Segment] = []
+    name: str | None = None
+    for seg in ts.segments:
+        head.append(seg)
+        name = binding.sniff(seg)
+        if name is not None or len(head) >= SNIFF_LIMIT:
+            break
+    ts = dataclasses.replace(ts, segments=itertools.chain(head, ts.segments))
+    if name is not None and name != binding.name:
+        binding = next((b for b in _load() if b.name == name), binding)
+    return binding, ts
 
 
 def bindings() -> list[Binding]:
