@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import time
@@ -20,6 +19,12 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:
     return best
 
 
+def consume(iterable: Any) -> None:
+    """Drain an iterator with a plain loop (no per-item work beyond the iteration)."""
+    for _ in iterable:
+        pass
+
+
 def naive_split(data: bytes, term: bytes = b"~", elem: bytes = b"*") -> int:
     """The standing baseline: split segments, then split each segment's elements."""
     n = 0
@@ -30,8 +35,14 @@ def naive_split(data: bytes, term: bytes = b"~", elem: bytes = b"*") -> int:
 
 
 def child_peak_rss_mb(code: str) -> float:
-    """Run ``code`` in a fresh interpreter and return its peak RSS in MB (Linux ru_maxrss)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024.0
+    """Run ``code`` in a fresh interpreter and return its own peak RSS in MB.
+
+    The child reports ru_maxrss itself after running ``code``: measuring RUSAGE_CHILDREN
+    from here would count the pages a fork shares with this (large) parent process.
+    """
+    probe = (code + "\nimport resource as _r\n"
+             "print('PEAK_RSS_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout
+    line = [x for x in out.splitlines() if x.startswith("PEAK_RSS_KB")][-1]
+    return int(line.split()[1]) / 1024.0

@@ -17,7 +17,7 @@ from typing import BinaryIO, NamedTuple
 from claimhouse.errors import InputError, NotX12Error
 from claimhouse.x12._delimiters import ISA_LENGTH, Delimiters, IsaLayoutIssue, detect_delimiters
 
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 1 << 18  # 256 KiB: measured faster than 64 KiB, 1 MiB and 4 MiB (cache)
 _CRLF = "\r\n"
 _LAYOUT = "\r\n \t"  # stripped after a line end: files indented one segment per line
 _BOM = "\xef\xbb\xbf"  # a UTF-8 byte-order mark, seen through Latin-1
@@ -152,11 +152,19 @@ class Tokenizer:
         while True:
             term = delims.segment
             elem = delims.element
+            iea_mark = term + "IEA"  # a segment terminator followed by an IEA segment id
             parts = buf.split(term)
             rest = parts.pop()
             pos = base
             resync = False
             layout = "\n" in buf or "\r" in buf  # else no segment needs trimming
+            if not layout and iea_mark not in buf and not buf.startswith("IEA"):
+                # Fast path (most chunks): nothing to trim, no interchange end inside.
+                # Kept minimal: this loop runs once per segment of every file.
+                for ordinal, raw in enumerate(parts, ordinal + 1):  # noqa: B020
+                    yield new_segment(Segment, (raw.split(elem), ordinal, pos))
+                    pos += len(raw) + 1
+                parts = []
             for raw in parts:
                 start = pos
                 pos += len(raw) + 1
