@@ -11,7 +11,9 @@ objects; only engine and I/O failures raise, always under :class:`ClaimhouseErro
     ├── ModelError               a domain model or its JSON is invalid (lists every problem)
     ├── DefinitionError          a transaction definition under maps/ is malformed
     ├── ControlNumberError       the control-number source is exhausted or unusable
-    └── InputError               a file cannot be opened or read (I/O)
+    ├── InputError               a file cannot be opened or read (I/O)
+    ├── ConfigError              a configuration file (claimhouse.toml) is missing or invalid
+    └── TransferError            a remote (SFTP) transfer failed: connection, host key, auth
 
 Messages name *where* (file, byte offset, segment ordinal, element position) and never
 quote element content, which may be PHI.
@@ -70,3 +72,11 @@ class ControlNumberError(ClaimhouseError):
 
 class InputError(ClaimhouseError):
     """A file cannot be opened or read."""
+
+
+class ConfigError(ClaimhouseError):
+    """A configuration file (a drop's ``claimhouse.toml``) is missing or invalid."""
+
+
+class TransferError(ClaimhouseError):
+    """A remote transfer failed: connection, host-key mismatch, authentication or I/O."""

@@ -1,0 +1,345 @@
+"""The batch runner: take files from a drop's inbox, process each once, never lose one.
+
+The life of a file (each arrow is a step boundary; a crash at any of them is recovered
+by the next run, which finds the job by its lease and carries on from its state):
+
+    inbox/NAME  --discover-->  job pending
+                --claim------> job claimed (lease), file renamed to work/<id>.<name>
+                --hash-------> sha256; a file already seen is a duplicate (rejected)
+                --process----> pipeline outcome; outputs staged in work/.<id>.out/
+                --commit-----> job done + uniqueness rows + results, in ONE transaction
+                --publish----> staged outputs renamed into outbox/
+                --move-------> archive/YYYY-MM-DD/NAME, or rejected/NAME + NAME.reason
+                --finalize---> job archived | rejected
+
+Before the commit a retry redoes the file from its work copy (outputs are staged, so
+nothing was published); after it, a retry only finishes publishing and moving, which
+are idempotent renames. Output names derive from the job id, so an ack is never
+written twice under two names.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from claimhouse.batch._config import DropConfig
+from claimhouse.batch._faults import step as fault_point
+from claimhouse.batch._files import (
+    DropLayout,
+    free_destination,
+    is_candidate,
+    move_durable,
+    place_file,
+    remove_tree,
+    safe_name,
+    sha256_file,
+    write_atomic,
+)
+from claimhouse.batch._journal import CommitResult, Job, Journal
+from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
+from claimhouse.batch._tables import create_tables
+from claimhouse.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened to a file, for logs (no PHI: ids, safe names, counts)."""
+
+    kind: str
+    job: int
+    name: str
+    detail: str = ""
+    claims: int = 0
+
+
+@dataclass(slots=True)
+class Summary:
+    """Totals of a run."""
+
+    files: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    vanished: int = 0
+    errors: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+    error_messages: list[str] = field(default_factory=list)
+
+    def add(self, other: Summary) -> None:
+        for name in ("files", "accepted", "rejected", "duplicates", "vanished", "errors",
+                     "claims"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.error_messages.extend(other.error_messages)
+
+
+def default_worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Runner:
+    """Processes one drop. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, config: DropConfig, *, pipeline: Pipeline | None = None,
+                 engine: Engine | None = None, worker: str | None = None,
+                 on_event: Callable[[Event], None] | None = None) -> None:
+        self.config = config
+        self.layout = DropLayout(config.root)
+        self.pipeline: Pipeline = pipeline or EnvelopePipeline(config)
+        self.on_event = on_event or (lambda event: None)
+        self.layout.ensure()
+        self._lock: IO[bytes] | None = None
+        if config.is_sqlite:
+            self._lock = self._single_worker_lock()
+        self.engine = engine or create_engine(config.database_url)
+        create_tables(self.engine)
+        self.journal = Journal(self.engine, worker or default_worker_name(),
+                               config.lease_seconds)
+        if config.is_sqlite:
+            self.journal.expire_all()  # the lock proves no other worker is alive
+        self._failed: set[int] = set()
+
+    def _single_worker_lock(self) -> IO[bytes]:
+        fh = (self.config.root / ".claimhouse-batch.lock").open("ab")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise ConfigError(f"{self.config.root}: another batch worker is running on this "
+                              "SQLite drop (use PostgreSQL for several workers)") from None
+        return fh
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- discovery ------------------------------------------------------------------------
+    def discover(self) -> int:
+        """Register stable inbox files as pending jobs; return how many were new."""
+        now = time.time()
+        names: list[str] = []
+        with os.scandir(self.layout.inbox) as it:
+            for entry in it:
+                if not is_candidate(entry.name):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    continue
+                if now - st.st_mtime >= self.config.stable_seconds:
+                    names.append(entry.name)
+        return self.journal.discover(sorted(names))
+
+    # -- one job --------------------------------------------------------------------------
+    def step(self, summary: Summary) -> bool:
+        """Claim and carry one job as far as it goes; False when no job is left."""
+        job = self.journal.claim(self._failed)
+        if job is None:
+            return False
+        fault_point("claimed")
+        try:
+            if job.state == "claimed":
+                job = self._decide(job, summary)
+            if job.state == "done":
+                self._finish(job, summary)
+        except Exception as exc:  # one file's fault never stops the batch
+            self._fault(job, exc, summary)
+        return True
+
+    def _emit(self, kind: str, job: Job, detail: str = "", claims: int = 0) -> None:
+        self.on_event(Event(kind, job.id, safe_name(job.name), detail, claims))
+
+    def _decide(self, job: Job, summary: Summary) -> Job:
+        work = self.layout.work_file(job.id, job.name)
+        if not work.exists() and not work.is_symlink():
+            try:
+                move_durable(self.layout.inbox / job.name, work)
+            except FileNotFoundError:
+                self.journal.finalize(job, "vanished", "file disappeared before it was claimed")
+                summary.vanished += 1
+                self._emit("vanished", job, "file disappeared before it was claimed")
+                return job
+            if not work.is_symlink():
+                os.chmod(work, 0o600)  # PHI at rest: owner only
+            fault_point("moved-to-work")
+        staging = self.layout.staging(job.id)
+        remove_tree(staging)
+        sha: str | None = None
+        size = work.lstat().st_size
+        record_sha = False
+        if work.is_symlink():
+            outcome = FileOutcome.rejected("not a regular file")
+        else:
+            sha, size = sha256_file(work)
+            fault_point("hashed")
+            earlier = self.journal.seen_sha(sha)
+            if earlier is not None:
+                outcome = FileOutcome.rejected(f"duplicate: same bytes as job {earlier}")
+            else:
+                outcome = self.pipeline.process(work, job.info)
+                record_sha = True
+                outcome = self._interchange_duplicates(outcome)
+        fault_point("processed")
+        self._stage(job, outcome, staging)
+        result = self._commit(job, outcome, sha, size, record_sha)
+        if result is CommitResult.CONFLICT:
+            remove_tree(staging)
+            outcome = FileOutcome.rejected(self._conflict_reason(sha, outcome))
+            self._stage(job, outcome, staging)
+            result = self._commit(job, outcome, sha, size, record_sha=False)
+        if result is not CommitResult.DONE:
+            remove_tree(staging)
+            self._emit("lost-lease", job, "another worker took the job over")
+            return Job(job.id, job.name, "lost", job.attempts, job.day, None, None, None, 0)
+        fault_point("committed")
+        verdict = "accepted" if outcome.accepted else "rejected"
+        return Job(job.id, job.name, "done", job.attempts, job.day, verdict,
+                   outcome.reason or None, self._dest(job, outcome.accepted),
+                   outcome.claims_count)
+
+    def _interchange_duplicates(self, outcome: FileOutcome) -> FileOutcome:
+        for key in outcome.interchanges if outcome.accepted else []:
+            owner = self.journal.interchange_owner(key.sender, key.receiver,
+                                                   key.control_number)
+            if owner is not None:
+                return FileOutcome.rejected(
+                    f"duplicate interchange: ISA13 {key.control_number} from this sender "
+                    f"was already processed (job {owner})")
+        return outcome
+
+    def _conflict_reason(self, sha: str | None, outcome: FileOutcome) -> str:
+        if sha is not None and (owner := self.journal.seen_sha(sha)) is not None:
+            return f"duplicate: same bytes as job {owner}"
+        dup = self._interchange_duplicates(outcome)
+        return dup.reason or "duplicate interchange control number within the file"
+
+    def _dest(self, job: Job, accepted: bool) -> str:
+        if job.dest:
+            return job.dest
+        folder = (self.layout.archive / job.day) if accepted else self.layout.rejected
+        return str(free_destination(folder, safe_name(job.name), job.id)
+                   .relative_to(self.layout.root))
+
+    def _commit(self, job: Job, outcome: FileOutcome, sha: str | None, size: int,
+                record_sha: bool) -> CommitResult:
+        return self.journal.commit(job, outcome, sha=sha, size=size,
+                                   dest=self._dest(job, outcome.accepted),
+                                   record_sha=record_sha, load=self.pipeline.load)
+
+    def _stage(self, job: Job, outcome: FileOutcome, staging: Path) -> None:
+        outputs = [(kind, data) for kind, data in outcome.acks
+                   if kind.split(".")[0].lower() in self.config.acks]
+        outputs += [(kind, data) for kind, data in outcome.extracts
+                    if kind.split(".")[-1] in self.config.extracts or kind == "report.json"]
+        staging.mkdir(mode=0o700, exist_ok=True)
+        stem = f"{safe_name(job.name)}.{job.id}"
+        for kind, data in outputs:
+            write_atomic(staging / f"{stem}.{safe_name(kind)}", data)
+        fault_point("staged")
+
+    def _finish(self, job: Job, summary: Summary) -> None:
+        staging = self.layout.staging(job.id)
+        if staging.is_dir():
+            for out in sorted(staging.iterdir()):
+                if not out.name.startswith("."):
+                    move_durable(out, self.layout.outbox / out.name)
+                    fault_point("published")
+        dest = self.layout.root / (job.dest or self._dest(job, job.outcome == "accepted"))
+        if not self.layout.inside(dest):
+            raise OSError(errno.EPERM, "destination outside the drop")
+        work = self.layout.work_file(job.id, job.name)
+        if work.exists() or work.is_symlink():
+            dest = place_file(work, dest, job.id)
+            fault_point("moved-to-final")
+        elif (fallback := dest.with_name(f"{job.id}.{dest.name}")).exists():
+            dest = fallback  # placed under its fallback name before a crash
+        if job.outcome != "accepted":
+            write_atomic(dest.with_name(dest.name + ".reason"),
+                         f"{job.reason or 'rejected'}\n".encode())
+            fault_point("reason-written")
+        final = "archived" if job.outcome == "accepted" else "rejected"
+        self.journal.finalize(job, final, dest=str(dest.relative_to(self.layout.root)))
+        fault_point("finalized")
+        remove_tree(staging)
+        summary.files += 1
+        if final == "archived":
+            summary.accepted += 1
+            summary.claims += job.claims
+        else:
+            summary.rejected += 1
+            if (job.reason or "").startswith("duplicate"):
+                summary.duplicates += 1
+        self._emit(final, job, job.reason or "", job.claims)
+
+    def _fault(self, job: Job, exc: Exception, summary: Summary) -> None:
+        """A fault (full disk, permissions, a pipeline bug): keep the file, report, go on.
+
+        The message is the error's class and OS text only: a third-party message could
+        quote data."""
+        message = (exc.strerror if isinstance(exc, OSError) and exc.strerror
+                   else type(exc).__name__)
+        summary.errors += 1
+        summary.error_messages.append(f"job {job.id}: {message}")
+        self._failed.add(job.id)
+        self.journal.release(job, message)
+        self._emit("error", job, message)
+        if job.state == "claimed" and job.attempts >= self.config.max_attempts:
+            self._give_up(job, message)
+
+    def _give_up(self, job: Job, message: str) -> None:
+        work = self.layout.work_file(job.id, job.name)
+        try:
+            dest = free_destination(self.layout.rejected, safe_name(job.name), job.id)
+            write_atomic(dest.with_name(dest.name + ".reason"),
+                         f"gave up after {job.attempts} attempts: {message}\n".encode())
+            if work.exists():
+                dest = place_file(work, dest, job.id)
+        except OSError:
+            return  # still failing: the file stays in work/ for the next run
+        self.journal.finalize(job, "rejected", f"gave up: {message}",
+                              dest=str(dest.relative_to(self.layout.root)))
+
+    # -- runs -----------------------------------------------------------------------------
+    def run_once(self, stop: threading.Event | None = None) -> Summary:
+        """Process everything in the inbox (and anything left over by a crash) once."""
+        started = time.perf_counter()
+        summary = Summary()
+        self.discover()
+        while not (stop and stop.is_set()) and self.step(summary):
+            pass
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def watch(self, stop: threading.Event) -> Summary:
+        """Poll the inbox until ``stop`` is set; stops after the file in hand."""
+        total = Summary()
+        started = time.perf_counter()
+        while not stop.is_set():
+            self._failed.clear()
+            total.add(self.run_once(stop))
+            stop.wait(self.config.poll_seconds)
+        total.seconds = time.perf_counter() - started
+        return total
