@@ -13,7 +13,8 @@ objects; only engine and I/O failures raise, always under :class:`ClaimhouseErro
     ├── ControlNumberError       the control-number source is exhausted or unusable
     ├── InputError               a file cannot be opened or read (I/O)
     ├── ConfigError              a configuration file (claimhouse.toml) is missing or invalid
-    └── TransferError            a remote (SFTP) transfer failed: connection, host key, auth
+    ├── TransferError            a remote (SFTP) transfer failed: connection, host key, auth
+    └── StoreError               the claim store cannot be opened, migrated or written
 
 Messages name *where* (file, byte offset, segment ordinal, element position) and never
 quote element content, which may be PHI.
@@ -80,3 +81,7 @@ class ConfigError(ClaimhouseError):
 
 class TransferError(ClaimhouseError):
     """A remote transfer failed: connection, host-key mismatch, authentication or I/O."""
+
+
+class StoreError(ClaimhouseError):
+    """The claim store (database) cannot be opened, migrated or written."""
