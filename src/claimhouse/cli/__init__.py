@@ -15,6 +15,7 @@ from claimhouse import __version__
 from claimhouse.cli._inspect import inspect_command
 from claimhouse.cli._parse import parse_command
 from claimhouse.cli._schema import schema_command
+from claimhouse.cli._validate import validate_command
 from claimhouse.errors import ClaimhouseError, InputError
 
 
@@ -44,6 +45,7 @@ def cli(log_level: str) -> None:
 cli.add_command(inspect_command)
 cli.add_command(parse_command)
 cli.add_command(schema_command)
+cli.add_command(validate_command)
 
 
 def main() -> None:
