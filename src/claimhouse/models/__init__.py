@@ -43,6 +43,34 @@ from claimhouse.models._claim_parties import (
     Subscriber,
 )
 from claimhouse.models._json import from_json, to_json
+from claimhouse.models._remittance import (
+    ClaimGroup,
+    Payment,
+    ProviderAdjustment,
+    ProviderAdjustmentAmount,
+    ProviderSummary,
+    ProviderSupplementalSummary,
+    Remittance,
+    RemittancePayee,
+    RemittancePayer,
+)
+from claimhouse.models._remittance_claim import (
+    ClaimPayment,
+    InpatientAdjudication,
+    OutpatientAdjudication,
+    PaymentAdjustment,
+    ServicePayment,
+)
+from claimhouse.models._remittance_parts import (
+    ContactInfo,
+    DeliveryMethod,
+    EntityName,
+    PostalAddress,
+    ReferenceId,
+    RemarkCode,
+    SupplementalAmount,
+    SupplementalQuantity,
+)
 from claimhouse.models._schema import json_schema
 
 __all__: list[str] = ["from_json", "to_json"]
@@ -81,4 +109,28 @@ __all__ += [  # 837 claims
     "charge_problems",
     "json_schema",
     "load_claim_batch",
+]
+__all__ += [  # 835 remittances
+    "ClaimGroup",
+    "ClaimPayment",
+    "ContactInfo",
+    "DeliveryMethod",
+    "EntityName",
+    "InpatientAdjudication",
+    "OutpatientAdjudication",
+    "Payment",
+    "PaymentAdjustment",
+    "PostalAddress",
+    "ProviderAdjustment",
+    "ProviderAdjustmentAmount",
+    "ProviderSummary",
+    "ProviderSupplementalSummary",
+    "ReferenceId",
+    "RemarkCode",
+    "Remittance",
+    "RemittancePayee",
+    "RemittancePayer",
+    "ServicePayment",
+    "SupplementalAmount",
+    "SupplementalQuantity",
 ]

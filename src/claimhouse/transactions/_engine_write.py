@@ -1,0 +1,187 @@
+"""The writing half of the map engine: a model back to segments, in definition order.
+
+Per loop, segments and child loops are written in the order the definition lists them;
+segments a model keeps in ``extra_segments`` are written before the loop's first child
+loop. A nested ``object`` is written when it is present (a segment of it whose fields are
+all empty is left out unless it is the object's only trace); ``list`` items one segment
+each; a flattening ``<repeat>`` packs consecutive items with equal shared fields into one
+segment, ``max`` groups at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from claimhouse.errors import WriteError
+from claimhouse.transactions._engine_def import (
+    EXTRA_FIELD,
+    ElementDef,
+    LoopDef,
+    SegmentDef,
+)
+from claimhouse.x12 import SegmentWriter
+
+Slot = str | list[str] | None
+
+
+def format_value(value: Any) -> str:
+    """X12 text of a field value: Decimal without exponent, date as CCYYMMDD."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+    if isinstance(value, bool):
+        raise WriteError("a boolean cannot be written as an X12 element")
+    if isinstance(value, int):
+        return str(value)
+    raise WriteError(f"a {type(value).__name__} value cannot be written as an X12 element")
+
+
+def _put(slots: list[Slot], pos: int) -> None:
+    while len(slots) <= pos:
+        slots.append(None)
+
+
+def _fill(slots: list[Slot], elements: Sequence[ElementDef], obj: Any, base: int,
+          seg_id: str) -> bool:
+    """Place ``obj``'s mapped values into ``slots``; True when any value was placed."""
+    placed = False
+    for e in elements:
+        value = getattr(obj, e.field)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        pos = e.pos + base
+        _put(slots, pos)
+        placed = True
+        if e.comp is None:
+            if e.to is None:
+                slots[pos] = format_value(value)
+                continue
+            end = e.to + base
+            if pos + len(value) - 1 > end:
+                raise WriteError(f"{seg_id}{pos:02d}: more values than the "
+                                 f"{end - pos + 1} positions the definition allows")
+            _put(slots, end)
+            for k, v in enumerate(value):
+                slots[pos + k] = format_value(v)
+            continue
+        comps = slots[pos]
+        if not isinstance(comps, list):
+            comps = []
+            slots[pos] = comps
+        if e.to is None:
+            while len(comps) <= e.comp:
+                comps.append("")
+            comps[e.comp] = format_value(value)
+            continue
+        if len(value) > e.to - e.comp + 1:
+            raise WriteError(f"{seg_id}{pos:02d}: more components than the definition allows")
+        while len(comps) <= e.to:
+            comps.append("")
+        for k, v in enumerate(value):
+            comps[e.comp + k] = format_value(v)
+    return placed
+
+
+def _emit(w: SegmentWriter, seg: SegmentDef, slots: list[Slot]) -> None:
+    if seg.constant is not None and seg.match_pos is not None:
+        _put(slots, seg.match_pos)
+        if slots[seg.match_pos] is None:
+            slots[seg.match_pos] = seg.constant
+    w.write(seg.seg_id, *slots[1:])
+
+
+def _write_segment(w: SegmentWriter, seg: SegmentDef, owner: Any, *, force: bool,
+                   object_written: set[str]) -> None:
+    if seg.target == "self":
+        slots: list[Slot] = [None]
+        if _fill(slots, seg.elements, owner, 0, seg.seg_id) or force:
+            _emit(w, seg, slots)
+        return
+    value = getattr(owner, seg.attr or "")
+    if seg.target == "object":
+        if value is None:
+            return
+        slots = [None]
+        if _fill(slots, seg.elements, value, 0, seg.seg_id) or force:
+            _emit(w, seg, slots)
+            object_written.add(seg.attr or "")
+        return
+    rep = seg.repeat
+    if rep is None:
+        for item in value:
+            slots = [None]
+            _fill(slots, seg.elements, item, 0, seg.seg_id)
+            _emit(w, seg, slots)
+    elif rep.list_attr is not None:
+        for item in value:
+            slots = [None]
+            _fill(slots, seg.elements, item, 0, seg.seg_id)
+            subs = getattr(item, rep.list_attr)
+            if len(subs) > rep.max:
+                raise WriteError(f"{seg.seg_id}: more than {rep.max} repeated groups in "
+                                 "one segment")
+            for k, sub in enumerate(subs):
+                _fill(slots, rep.elements, sub, rep.start - 1 + k * rep.size, seg.seg_id)
+            _emit(w, seg, slots)
+    else:
+        _write_flat(w, seg, value)
+
+
+def _write_flat(w: SegmentWriter, seg: SegmentDef, items: list[Any]) -> None:
+    rep = seg.repeat
+    assert rep is not None
+    shared = [e.field for e in seg.elements]
+    i, n = 0, len(items)
+    while i < n:
+        key = [getattr(items[i], f) for f in shared]
+        j = i + 1
+        while j < n and j - i < rep.max and [getattr(items[j], f) for f in shared] == key:
+            j += 1
+        slots: list[Slot] = [None]
+        _fill(slots, seg.elements, items[i], 0, seg.seg_id)
+        for k in range(i, j):
+            _fill(slots, rep.elements, items[k], rep.start - 1 + (k - i) * rep.size,
+                  seg.seg_id)
+        _emit(w, seg, slots)
+        i = j
+
+
+def _write_extras(w: SegmentWriter, obj: Any) -> None:
+    for raw in getattr(obj, EXTRA_FIELD):
+        if not raw or not raw[0]:
+            raise WriteError("an extra segment has no segment id")
+        w.write(raw[0], *[e.split(":") if ":" in e else e for e in raw[1:]])
+
+
+def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
+    """Write loop ``ldef`` from its model ``obj`` (the root writes no trigger)."""
+    extras_done = False
+    object_written: set[str] = set()
+    segs = ldef.segments()
+    trigger = segs[0] if ldef.parent is not None else None
+    last_of_object: dict[str, SegmentDef] = {s.attr or "": s for s in segs
+                                             if s.target == "object"}
+    for child in ldef.children:
+        if isinstance(child, LoopDef):
+            if not extras_done:
+                _write_extras(w, obj)
+                extras_done = True
+            value = getattr(obj, child.attr or "")
+            if child.is_list:
+                for item in value:
+                    write_loop(w, child, item)
+            elif value is not None:
+                write_loop(w, child, value)
+            continue
+        force = child is trigger or (
+            child.target == "object" and last_of_object.get(child.attr or "") is child
+            and (child.attr or "") not in object_written)
+        _write_segment(w, child, obj, force=force, object_written=object_written)
+    if not extras_done:
+        _write_extras(w, obj)
