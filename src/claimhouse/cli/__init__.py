@@ -12,6 +12,7 @@ import sys
 import click
 
 from claimhouse import __version__
+from claimhouse.cli._batch import batch_group
 from claimhouse.cli._inspect import inspect_command
 from claimhouse.cli._parse import parse_command
 from claimhouse.cli._schema import schema_command
@@ -42,6 +43,7 @@ def cli(log_level: str) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+cli.add_command(batch_group)
 cli.add_command(inspect_command)
 cli.add_command(parse_command)
 cli.add_command(schema_command)
