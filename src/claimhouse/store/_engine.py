@@ -1,0 +1,119 @@
+"""Opening the store: a database URL, an engine, and the schema migrated on first use.
+
+``--db URL`` or ``CLAIMHOUSE_DB`` names the database: a SQLAlchemy URL
+(``postgresql+psycopg://user@host/db``, ``sqlite:///path``) or a bare path, which means a
+SQLite file. Default ``./claimhouse.db``. SQLite runs in WAL mode with foreign keys on.
+Alembic runs programmatically from the migration scripts shipped inside the package; no
+alembic.ini is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimhouse.errors import StoreError
+
+DEFAULT_DB = "claimhouse.db"
+ENV_VAR = "CLAIMHOUSE_DB"
+
+
+def database_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL for ``db`` (or ``$CLAIMHOUSE_DB``, or ``./claimhouse.db``)."""
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" in value:
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise StoreError("the database URL cannot be parsed") from exc
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    location = resources.files("claimhouse.store") / "migrations"
+    cfg.set_main_option("script_location", str(location))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> str | None:
+    """Bring the schema to the newest migration; returns the revision now current."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several workers may open a fresh database at once: one migrates at a time.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7335835)"))
+        cfg = _alembic_config(conn)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            command.upgrade(cfg, "head")
+        return head
+
+
+@dataclass(slots=True)
+class Store:
+    """An open store: the engine and a session factory (``expire_on_commit`` off)."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(db: str | None = None, *, echo: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store named by ``db``."""
+    url = database_url(db)
+    try:
+        if url.startswith("sqlite"):
+            path = make_url(url).database
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, echo=echo)
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the {make_url(url).get_backend_name()} database: "
+                         f"{type(exc.orig if hasattr(exc, 'orig') else exc).__name__}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database file: {exc.strerror}") from exc
+    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

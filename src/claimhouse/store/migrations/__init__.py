@@ -1,0 +1,1 @@
+"""Alembic migrations of the claimhouse store (package data; run by ``claimhouse.store``)."""

@@ -1,0 +1,61 @@
+"""The store opens, creates and migrates databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from claimhouse.errors import StoreError
+from claimhouse.store import database_url, open_store
+from claimhouse.store._tables import TABLES
+from tests.conftest_pg import db_url as db_url
+from tests.conftest_pg import postgres as postgres
+
+
+def test_bare_path_means_sqlite_file(tmp_path: Path) -> None:
+    assert database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_env_and_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CLAIMHOUSE_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert database_url(None) == f"sqlite:///{tmp_path / 'claimhouse.db'}"
+    monkeypatch.setenv("CLAIMHOUSE_DB", "sqlite:///elsewhere.db")
+    assert database_url(None) == "sqlite:///elsewhere.db"
+
+
+def test_unreachable_database_is_a_store_error() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert "nobody" not in str(info.value)
+
+
+def test_created_and_migrated_on_first_use(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        names = set(inspect(store.engine).get_table_names())
+        assert {"files", "claims", "service_lines", "remittances", "claim_payments",
+                "service_payments", "adjustments", "provider_adjustments",
+                "match_records", "alembic_version"} <= names
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), TABLES)
+        assert diff == [], f"migrations and ORM tables disagree: {diff}"
+    finally:
+        store.close()
+    again = open_store(db_url)  # second open: already at head, nothing to do
+    with again.session() as s:
+        assert s.execute(select(1)).scalar() == 1
+    again.close()
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "p.db"))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
