@@ -16,6 +16,9 @@ from claimhouse.x12 import EnvelopeReader, Finding, Source
 class ParsedSet:
     binding: Binding
     model: Any
+    records: Iterator[dict[str, Any]] | None = None
+    """Set instead of ``model`` when the set is streamed (``iter_parsed(stream_jsonl=True)``
+    and a binding with ``jsonl_stream``): its jsonl records, to consume before the next set."""
 
 
 @dataclass(slots=True)
@@ -33,15 +36,19 @@ class ParseOutcome:
     unsupported: list[Unsupported] = field(default_factory=list)
 
 
-def iter_parsed(source: Source, outcome: ParseOutcome, *, name: str | None = None
-                ) -> Iterator[ParsedSet]:
-    """Yield each transaction set of ``source`` read into its model, one at a time."""
+def iter_parsed(source: Source, outcome: ParseOutcome, *, name: str | None = None,
+                stream_jsonl: bool = False) -> Iterator[ParsedSet]:
+    """Yield each transaction set of ``source`` read into its model, one at a time (with
+    ``stream_jsonl``, as a stream of jsonl records where the binding can stream)."""
     reader = EnvelopeReader(source, name=name)
     for ts in reader.transaction_sets():
         binding, ts = resolve(ts)
         if binding is None:
             outcome.unsupported.append(Unsupported(ts.info.id, ts.info.version or ts.group.version,
                                                    ts.info.control_number))
+            continue
+        if stream_jsonl and binding.jsonl_stream is not None:
+            yield ParsedSet(binding, None, binding.jsonl_stream(ts))
             continue
         yield ParsedSet(binding, binding.read(ts))
     outcome.findings.extend(reader.findings)
@@ -67,7 +74,8 @@ def write_jsonl(parsed: Iterable[ParsedSet], out: IO[str]) -> None:
     """One JSON object per line (per claim or claim payment), streamed."""
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     for p in parsed:
-        for rec in p.binding.jsonl_records(p.model):
+        records = p.records if p.records is not None else p.binding.jsonl_records(p.model)
+        for rec in records:
             out.write(dumps(rec))
             out.write("\n")
 

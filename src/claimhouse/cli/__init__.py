@@ -13,6 +13,7 @@ import click
 
 from claimhouse import __version__
 from claimhouse.cli._batch import batch_group
+from claimhouse.cli._generate import generate_group
 from claimhouse.cli._inspect import inspect_command
 from claimhouse.cli._parse import parse_command
 from claimhouse.cli._schema import schema_command
@@ -44,6 +45,7 @@ def cli(log_level: str) -> None:
 
 
 cli.add_command(batch_group)
+cli.add_command(generate_group)
 cli.add_command(inspect_command)
 cli.add_command(parse_command)
 cli.add_command(schema_command)

@@ -35,7 +35,7 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str) -> None:
 
     def parsed() -> Iterator[ParsedSet]:
         for f in files:
-            yield from iter_parsed(f, outcome)
+            yield from iter_parsed(f, outcome, stream_jsonl=fmt == "jsonl")
 
     if output == "-":
         _WRITERS[fmt](parsed(), sys.stdout)

@@ -45,6 +45,9 @@ class Binding:
     json_items: Callable[[Any], Iterator[JsonRecord]] | None = None
     """When one transaction set holds many ``json_key`` items (an 837 holds many claims):
     the items of a model; default ``[to_json(model)]``."""
+    jsonl_stream: Callable[[TransactionSet], Iterator[JsonRecord]] | None = None
+    """Optional: the ``jsonl_records`` of a set read straight from its segments, one item at
+    a time, without building the whole model (constant memory on huge sets)."""
 
 
 BINDINGS: list[Binding] = []
@@ -55,18 +58,24 @@ def _load() -> list[Binding]:
     if not BINDINGS:
         # Each transaction module exposes BINDINGS; list them here explicitly, one line each.
         # (Imported here, not at module top, because those modules import this one.)
+        from claimhouse.transactions import x221
+        BINDINGS.extend(x221.BINDINGS)
         pass
     return BINDINGS
 
 
 def lookup(set_id: str, version: str | None) -> Binding | None:
     """The binding for a transaction set id and a GS08/ST03 version (addenda ignored);
-    falls back to the only binding for ``set_id`` when the version is unknown."""
-    key = ImplementationVersion.parse(version or "").key
+    falls back to the only binding for ``set_id`` when the version names no guide (e.g.
+    "5010"), but not when it names another one (an 004010 file is not read as 005010)."""
+    parsed = ImplementationVersion.parse(version or "")
+    key = parsed.key
     same_id = [b for b in _load() if b.set_id == set_id]
     for b in same_id:
         if key in b.guides:
             return b
+    if parsed.guide is not None:
+        return None
     return same_id[0] if len(same_id) == 1 else None
 
 

@@ -1,0 +1,16 @@
+"""`claimhouse generate`: models (JSON) to X12 files. One subcommand per transaction,
+each in its own module; register a new one with one import and one add_command line."""
+
+from __future__ import annotations
+
+import click
+
+from claimhouse.cli._generate835 import generate_835_command
+
+
+@click.group("generate")
+def generate_group() -> None:
+    """Write X12 files from JSON (the reverse of `claimhouse parse --format json`)."""
+
+
+generate_group.add_command(generate_835_command)
