@@ -1,0 +1,64 @@
+"""Small drop-folder inputs for the batch tests: envelope-correct 837s with a chosen ISA13,
+and a mix of good, duplicate and broken files."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import datetime
+from pathlib import Path
+
+from claimhouse.x12 import EnvelopeWriter, InterchangeHeader, SequentialControlNumbers, fixed_clock
+
+TOML_SQLITE = "[drop]\nstable_seconds = 0\nmax_attempts = 100\n"
+
+
+def interchange(control: int, *, claims: int = 2, sender: str = "SUBMITTER1") -> bytes:
+    """An 837P-shaped interchange (fictional content) with ISA13 = ``control``."""
+    out = io.BytesIO()
+    ew = EnvelopeWriter(out, InterchangeHeader(sender, "RECEIVER1"),
+                        clock=fixed_clock(datetime(2026, 1, 2, 3, 4)),
+                        control_numbers=SequentialControlNumbers(control))
+    ew.begin()
+    ew.begin_set("837", "005010X222A1")
+    ew.w.write("BHT", "0019", "00", f"B{control}", "20260101", "1200", "CH")
+    for n in range(claims):
+        ew.w.write("CLM", f"PC{control}-{n}", "100.00", None, None, ("11", "B", "1"))
+        ew.w.write("SV1", ("HC", "99213"), "100.00", "UN", "1")
+    ew.end_set()
+    ew.end()
+    return out.getvalue()
+
+
+def make_drop(root: Path, toml: str = TOML_SQLITE) -> Path:
+    (root / "inbox").mkdir(parents=True, exist_ok=True)
+    (root / "claimhouse.toml").write_text(toml)
+    return root
+
+
+def mixed_batch(inbox: Path, count: int, *, seed: int = 7, first_control: int = 1000) -> dict[
+        str, str]:
+    """Write ``count`` files: mostly good, some junk, some truncated, some duplicates.
+
+    Returns name -> expected kind ("good", "junk", "truncated", "dup-bytes", "dup-isa13").
+    """
+    rng = random.Random(seed)
+    kinds: dict[str, str] = {}
+    good: list[bytes] = []
+    for i in range(count):
+        name = f"f{i:04d}.x12"
+        roll = rng.random()
+        if roll < 0.06 and good:
+            data, kind = rng.choice(good), "dup-bytes"
+        elif roll < 0.10 and good:
+            data, kind = interchange(first_control, claims=1), "dup-isa13"
+        elif roll < 0.14:
+            data, kind = bytes(rng.getrandbits(8) for _ in range(200)), "junk"
+        elif roll < 0.18:
+            data, kind = interchange(first_control + i)[:-40], "truncated"
+        else:
+            data, kind = interchange(first_control + i, claims=1 + i % 3), "good"
+            good.append(data)
+        (inbox / name).write_bytes(data)
+        kinds[name] = kind
+    return kinds
