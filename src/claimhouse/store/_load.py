@@ -1,0 +1,166 @@
+"""Loading into the store: submitted claims (837 or generated), remittances (835) and whole
+files, in bulk (SQLAlchemy Core ``insert ... RETURNING`` executemany), never twice.
+
+* A file is recorded once: its sha256 and its first interchange (ISA05/ISA06 sender,
+  ISA13 control number) are unique; a second load reports ``duplicate`` and adds nothing.
+* A remittance is posted once: (payer, TRN02) is unique; a repeat is skipped and counted.
+* A claim is one per (CLM01 patient control number, 2010BB payer id); a claim arriving
+  again replaces the stored one (837 frequency 7) and is reconciled again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from claimhouse.models import Claim, ClaimKind, Remittance
+from claimhouse.store._convert import (
+    adjustment_rows,
+    claim_payment_row,
+    claim_row,
+    line_rows,
+    payer_key,
+    provider_adjustment_rows,
+    remittance_row,
+    service_payment_row,
+)
+from claimhouse.store._tables import (
+    AdjustmentRow,
+    ClaimPaymentRow,
+    ClaimRow,
+    ProviderAdjustmentRow,
+    RemittanceRow,
+    ServiceLineRow,
+    ServicePaymentRow,
+)
+
+CHUNK = 500
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    """What a load added: claims new and replaced, remittances posted and skipped."""
+
+    claims_added: int = 0
+    claims_replaced: int = 0
+    remittances_added: int = 0
+    remittances_duplicate: int = 0
+    claim_payments_added: int = 0
+    remittance_ids: list[int] = field(default_factory=list)
+
+    def merge(self, other: LoadCounts) -> None:
+        self.claims_added += other.claims_added
+        self.claims_replaced += other.claims_replaced
+        self.remittances_added += other.remittances_added
+        self.remittances_duplicate += other.remittances_duplicate
+        self.claim_payments_added += other.claim_payments_added
+        self.remittance_ids += other.remittance_ids
+
+
+def _insert_returning(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    stmt = insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, list(rows)).scalars().all())
+
+
+def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(table), list(rows))
+
+
+def add_claims(session: Session, claims: Iterable[Claim], *,
+               kind: ClaimKind = ClaimKind.PROFESSIONAL, submitted_on: date | None = None,
+               file_id: int | None = None) -> LoadCounts:
+    """Store submitted claims (837 loop 2300 + 2400s); replaces a claim already stored
+    under the same (patient control number, payer id)."""
+    counts = LoadCounts()
+    batch: list[Claim] = []
+    for claim in claims:
+        batch.append(claim)
+        if len(batch) >= CHUNK:
+            counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
+            batch = []
+    if batch:
+        counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
+    return counts
+
+
+def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
+                     submitted_on: date | None, file_id: int | None) -> LoadCounts:
+    keys = [(c.patient_control_number, c.payer.id) for c in claims]
+    existing = {(pcn, payer): claim_id for pcn, payer, claim_id in session.execute(
+        select(ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.id)
+        .where(ClaimRow.patient_control_number.in_({k[0] for k in keys}))).tuples()}
+    fresh: dict[tuple[str, str], Claim] = {}
+    counts = LoadCounts()
+    for key, claim in zip(keys, claims, strict=True):
+        claim_id = existing.get(key)
+        if claim_id is None:
+            fresh[key] = claim  # a repeat inside one chunk: the later one wins
+            continue
+        row = claim_row(claim, kind, submitted_on, file_id)
+        for name in ("state", "paid_amount", "patient_responsibility", "adjusted_amount"):
+            row.pop(name)
+        session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(**row))
+        session.execute(delete(ServiceLineRow).where(ServiceLineRow.claim_id == claim_id))
+        _insert(session, ServiceLineRow, line_rows(claim, claim_id))
+        counts.claims_replaced += 1
+    new = list(fresh.values())
+    ids = _insert_returning(session, ClaimRow,
+                            [claim_row(c, kind, submitted_on, file_id) for c in new])
+    _insert(session, ServiceLineRow,
+            [row for c, i in zip(new, ids, strict=True) for row in line_rows(c, i)])
+    counts.claims_added += len(ids)
+    return counts
+
+
+def remittance_exists(session: Session, remittance: Remittance) -> bool:
+    """Whether this payer's TRN02 trace number is already posted."""
+    trace = remittance.payment.trace_number if remittance.payment else None
+    if not trace:
+        return False
+    found = session.execute(select(RemittanceRow.id).where(
+        RemittanceRow.payer_key == payer_key(remittance),
+        RemittanceRow.trace_number == trace)).first()
+    return found is not None
+
+
+def add_remittances(session: Session, remittances: Iterable[Remittance], *,
+                    file_id: int | None = None) -> LoadCounts:
+    """Post remittances (835 sets) with their 2100/2110 loops, CAS and PLB; a remittance
+    whose (payer, TRN02) is already posted is skipped and counted as a duplicate."""
+    counts = LoadCounts()
+    for remittance in remittances:
+        if remittance_exists(session, remittance):
+            counts.remittances_duplicate += 1
+            continue
+        rem_id = _insert_returning(session, RemittanceRow,
+                                   [remittance_row(remittance, file_id)])[0]
+        counts.remittance_ids.append(rem_id)
+        counts.remittances_added += 1
+        _insert(session, ProviderAdjustmentRow, provider_adjustment_rows(remittance, rem_id))
+        claims = list(remittance.claims())
+        for start in range(0, len(claims), CHUNK):
+            chunk = claims[start:start + CHUNK]
+            cp_ids = _insert_returning(session, ClaimPaymentRow, [
+                claim_payment_row(cp, rem_id, start + i + 1) for i, cp in enumerate(chunk)])
+            counts.claim_payments_added += len(cp_ids)
+            sp_rows: list[dict[str, Any]] = []
+            sp_adjustments: list[list[Any]] = []
+            adj_rows: list[dict[str, Any]] = []
+            for cp, cp_id in zip(chunk, cp_ids, strict=True):
+                adj_rows += adjustment_rows(cp.adjustments, cp_id, None)
+                for position, sp in enumerate(cp.service_lines, start=1):
+                    sp_rows.append(service_payment_row(sp, cp_id, position))
+                    sp_adjustments.append([cp_id, sp.adjustments])
+            sp_ids = _insert_returning(session, ServicePaymentRow, sp_rows)
+            for (cp_id, adjustments), sp_id in zip(sp_adjustments, sp_ids, strict=True):
+                adj_rows += adjustment_rows(adjustments, cp_id, sp_id)
+            _insert(session, AdjustmentRow, adj_rows)
+    return counts
