@@ -142,17 +142,25 @@ def test_repeated_single_segment_is_kept_as_extra(toy: TransactionMap) -> None:
     assert [i.code for i in head.items] == ["A", "B"]
 
 
-def test_bad_value_gives_finding(toy: TransactionMap) -> None:
+def test_bad_value_maps_the_rest_and_keeps_the_raw_segment(toy: TransactionMap) -> None:
     findings: list[Finding] = []
-    head = toy.read(_segs("TOT*1,0~ITM*A~"), findings=findings)
-    assert head.total is None and head.extra_segments == [["TOT", "1,0"]]
-    assert [f.code for f in findings] == ["map-bad-value"]
-    assert "1,0" not in findings[0].message
+    body = "TOT*1,0~NM1*AA*SMITH~ITM*A*20261399~CAS*CO*45*X~"
+    head = toy.read(_segs(body), findings=findings)
+    assert head.total is None and head.extra_segments == [["!TOT", "1,0"]]
+    item = head.items[0]
+    assert item.code == "A" and item.when is None  # the rest of the segment is mapped
+    assert item.extra_segments == [["CAS", "CO", "45", "X"], ["!ITM", "A", "20261399"]]
+    assert [f.code for f in findings] == ["map-bad-value"] * 3
+    assert all("1,0" not in f.message and "20261399" not in f.message for f in findings)
+    out = io.BytesIO()
+    toy.write(head, SegmentWriter(out))
+    assert out.getvalue().decode() == "TOT*1,0~NM1*AA*SMITH~ITM*A*20261399~CAS*CO*45*X~"
+    assert toy.read(_segs(out.getvalue().decode())) == head
 
 
 def test_model_that_cannot_be_built_raises_x12error(toy: TransactionMap) -> None:
-    with pytest.raises(X12Error):
-        toy.read(_segs("ITM*A*20261399~"))  # the bad date makes ITM unmapped: no code
+    with pytest.raises(X12Error, match="loop L1"):
+        toy.read(_segs("ITM**20261201~"))  # Item.code is required
 
 
 def test_other_component_separator_is_normalised(toy: TransactionMap) -> None:

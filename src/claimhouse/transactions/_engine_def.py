@@ -24,6 +24,11 @@ from claimhouse.errors import DefinitionError
 EXTRA_FIELD = "extra_segments"
 """The field of a loop model that keeps the segments the definition does not map."""
 
+STAND_IN = "!"
+"""Prefix of an extra segment's id when the raw segment stands in for a mapped one whose
+values did not all convert (``["!BPR", ...]``): the writer writes it in place of the
+mapped segment, so the unreadable value is not lost."""
+
 _KINDS: dict[Any, str] = {str: "str", Decimal: "dec", date: "date", int: "int"}
 
 

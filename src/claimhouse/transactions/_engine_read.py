@@ -10,6 +10,7 @@ instead of being kept in its parent.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from typing import Any
 from claimhouse.errors import X12Error
 from claimhouse.transactions._engine_def import (
     EXTRA_FIELD,
+    STAND_IN,
     Definition,
     ElementDef,
     LoopDef,
@@ -60,13 +62,23 @@ def _extractor(elements: list[ElementDef], base: int = 0) -> Extractor:
     comp_items = tuple((p, tuple(v)) for p, v in comps.items())
 
     def extract(els: list[str], sep: str) -> dict[str, Any]:
+        try:
+            return fast(els, sep, False)
+        except (ValueError, ArithmeticError):
+            kw = fast(els, sep, True)
+            raise _Partial(kw) from None
+
+    def fast(els: list[str], sep: str, lenient: bool) -> dict[str, Any]:
         n = len(els)
         kw: dict[str, Any] = {}
         for p, name, conv in simple:
             if p < n:
                 v = els[p]
                 if v:
-                    kw[name] = v if conv is None else conv(v)
+                    if lenient and conv is not None:
+                        _lenient(kw, name, conv, v)
+                    else:
+                        kw[name] = v if conv is None else conv(v)
         for p, to, name in ranges:
             vals = [v for v in els[p:to + 1] if v]
             if vals:
@@ -82,10 +94,26 @@ def _extractor(elements: list[ElementDef], base: int = 0) -> Extractor:
                             kw[name] = vals
                     elif ci < m and parts[ci]:
                         v = parts[ci]
-                        kw[name] = v if conv is None else conv(v)
+                        if lenient and conv is not None:
+                            _lenient(kw, name, conv, v)
+                        else:
+                            kw[name] = v if conv is None else conv(v)
         return kw
 
     return extract
+
+
+def _lenient(kw: dict[str, Any], name: str, conv: Callable[[str], Any], v: str) -> None:
+    with contextlib.suppress(ValueError, ArithmeticError):
+        kw[name] = conv(v)
+
+
+class _Partial(Exception):
+    """Some element of a segment did not convert; ``kw`` holds the ones that did."""
+
+    def __init__(self, kw: dict[str, Any]) -> None:
+        super().__init__()
+        self.kw = kw
 
 
 Handler = Callable[[list[Any], list[str], str], None]
@@ -95,15 +123,18 @@ value that does not convert."""
 
 def _handler(seg: SegmentDef) -> Handler:
     outer = _extractor(seg.elements)
-    rep = seg.repeat
-    idx, attr, cls = seg.index, seg.attr or "", seg.cls
+    idx, attr = seg.index, seg.attr or ""
     if seg.target == "self":
         def on_self(frame: list[Any], els: list[str], sep: str) -> None:
             seen = frame[3]
             if idx in seen:
                 raise _Duplicate
             seen.add(idx)
-            frame[1].update(outer(els, sep))
+            try:
+                frame[1].update(outer(els, sep))
+            except _Partial as part:
+                frame[1].update(part.kw)
+                raise
         return on_self
     if seg.target == "object":
         def on_object(frame: list[Any], els: list[str], sep: str) -> None:
@@ -112,12 +143,28 @@ def _handler(seg: SegmentDef) -> Handler:
                 raise _Duplicate
             seen.add(idx)
             objs = frame[2]
-            kw = outer(els, sep)
+            try:
+                kw = outer(els, sep)
+            except _Partial as part:
+                objs.setdefault(attr, {}).update(part.kw)
+                raise
             if attr in objs:
                 objs[attr].update(kw)
             else:
                 objs[attr] = kw
         return on_object
+    handler = _list_handler(seg, outer)
+
+    def on_list(frame: list[Any], els: list[str], sep: str) -> None:
+        try:
+            handler(frame, els, sep)
+        except _Partial:  # a list item is kept whole or not at all
+            raise ValueError("unconvertible element") from None
+    return on_list
+
+
+def _list_handler(seg: SegmentDef, outer: Extractor) -> Handler:
+    rep, attr, cls = seg.repeat, seg.attr or "", seg.cls
     if rep is None:
         def on_item(frame: list[Any], els: list[str], sep: str) -> None:
             item = cls(**outer(els, sep))
@@ -311,6 +358,11 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             chosen.handler(frame, els, sep)  # type: ignore[misc]
         except _Duplicate:
             _extra(frame, els, sep)
+        except _Partial:
+            # mapped as far as it converts; the raw segment stands in for it when written
+            _extra(frame, [STAND_IN + els[0], *els[1:]], sep)
+            if findings is not None:
+                findings.append(_bad_value(seg, location))
         except (ValueError, ArithmeticError):
             _extra(frame, els, sep)
             if findings is not None:
@@ -321,11 +373,19 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
 
 
 def _extra(frame: list[Any], els: list[str], sep: str) -> None:
+    """Keep a segment in the loop's extras: plain ones first, then stand-ins, each in file
+    order (the order the writer gives them back, so a round trip keeps models equal)."""
     lst = frame[1].get(EXTRA_FIELD)
+    raw = _raw(els, sep)
     if lst is None:
-        frame[1][EXTRA_FIELD] = [_raw(els, sep)]
-    else:
-        lst.append(_raw(els, sep))
+        frame[1][EXTRA_FIELD] = [raw]
+        return
+    if not raw[0].startswith(STAND_IN):
+        for i, other in enumerate(lst):
+            if other[0].startswith(STAND_IN):
+                lst.insert(i, raw)
+                return
+    lst.append(raw)
 
 
 def _bad_value(seg: Segment, where: Location | None) -> Finding:

@@ -18,6 +18,7 @@ from typing import Any
 from claimhouse.errors import WriteError
 from claimhouse.transactions._engine_def import (
     EXTRA_FIELD,
+    STAND_IN,
     ElementDef,
     LoopDef,
     SegmentDef,
@@ -96,8 +97,30 @@ def _emit(w: SegmentWriter, seg: SegmentDef, slots: list[Slot]) -> None:
     w.write(seg.seg_id, *slots[1:])
 
 
+def _stand_in(owner: Any, seg: SegmentDef) -> list[str] | None:
+    """The raw segment kept for ``seg`` because some of its values did not convert."""
+    tag = STAND_IN + seg.seg_id
+    for raw in getattr(owner, EXTRA_FIELD, ()):
+        if raw and raw[0] == tag and (
+                seg.match_values is None or seg.match_pos is None
+                or (seg.match_pos < len(raw) and raw[seg.match_pos] in seg.match_values)):
+            return list(raw)
+    return None
+
+
+def _write_raw(w: SegmentWriter, raw: list[str]) -> None:
+    w.write(raw[0], *[e.split(":") if ":" in e else e for e in raw[1:]])
+
+
 def _write_segment(w: SegmentWriter, seg: SegmentDef, owner: Any, *, force: bool,
-                   object_written: set[str]) -> None:
+                   object_written: set[str], stand_ins: bool) -> None:
+    if stand_ins and seg.target != "list":
+        raw = _stand_in(owner, seg)
+        if raw is not None:
+            _write_raw(w, [seg.seg_id, *raw[1:]])
+            if seg.target == "object":
+                object_written.add(seg.attr or "")
+            return
     if seg.target == "self":
         slots: list[Slot] = [None]
         if _fill(slots, seg.elements, owner, 0, seg.seg_id) or force:
@@ -156,13 +179,15 @@ def _write_extras(w: SegmentWriter, obj: Any) -> None:
     for raw in getattr(obj, EXTRA_FIELD):
         if not raw or not raw[0]:
             raise WriteError("an extra segment has no segment id")
-        w.write(raw[0], *[e.split(":") if ":" in e else e for e in raw[1:]])
+        if not raw[0].startswith(STAND_IN):  # written in place of their mapped segment
+            _write_raw(w, raw)
 
 
 def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
     """Write loop ``ldef`` from its model ``obj`` (the root writes no trigger)."""
     extras_done = False
     object_written: set[str] = set()
+    stand_ins = any(r and r[0].startswith(STAND_IN) for r in getattr(obj, EXTRA_FIELD))
     segs = ldef.segments()
     trigger = segs[0] if ldef.parent is not None else None
     last_of_object: dict[str, SegmentDef] = {s.attr or "": s for s in segs
@@ -182,6 +207,7 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
         force = child is trigger or (
             child.target == "object" and last_of_object.get(child.attr or "") is child
             and (child.attr or "") not in object_written)
-        _write_segment(w, child, obj, force=force, object_written=object_written)
+        _write_segment(w, child, obj, force=force, object_written=object_written,
+                       stand_ins=stand_ins)
     if not extras_done:
         _write_extras(w, obj)

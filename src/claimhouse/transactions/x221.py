@@ -109,7 +109,7 @@ def write_remittances(remittances: Iterable[Remittance], out: BinaryIO, *,
     n = 0
     ew.begin()
     for remittance in remittances:
-        ew.begin_set(m.set_id, m.version)
+        ew.begin_set(m.set_id, None)  # ST03 is not used in the 835 (X221A1)
         m.write(remittance, ew.w)
         ew.end_set()
         n += 1
