@@ -45,13 +45,14 @@ def mixed_batch(inbox: Path, count: int, *, seed: int = 7, first_control: int = 
     rng = random.Random(seed)
     kinds: dict[str, str] = {}
     good: list[bytes] = []
+    good_controls: list[int] = []
     for i in range(count):
         name = f"f{i:04d}.x12"
         roll = rng.random()
         if roll < 0.06 and good:
             data, kind = rng.choice(good), "dup-bytes"
         elif roll < 0.10 and good:
-            data, kind = interchange(first_control, claims=1), "dup-isa13"
+            data, kind = interchange(good_controls[0], claims=1), "dup-isa13"
         elif roll < 0.14:
             data, kind = bytes(rng.getrandbits(8) for _ in range(200)), "junk"
         elif roll < 0.18:
@@ -59,6 +60,7 @@ def mixed_batch(inbox: Path, count: int, *, seed: int = 7, first_control: int = 
         else:
             data, kind = interchange(first_control + i, claims=1 + i % 3), "good"
             good.append(data)
+            good_controls.append(first_control + i)
         (inbox / name).write_bytes(data)
         kinds[name] = kind
     return kinds

@@ -110,7 +110,19 @@ class Runner:
                                config.lease_seconds)
         if config.is_sqlite:
             self.journal.expire_all()  # the lock proves no other worker is alive
+        self._sweep_temporaries(0.0 if config.is_sqlite else config.lease_seconds)
         self._failed: set[int] = set()
+
+    def _sweep_temporaries(self, older_than: float) -> None:
+        """Remove half-written temporaries a killed worker left in outbox/ or rejected/."""
+        now = time.time()
+        for folder in (self.layout.outbox, self.layout.rejected):
+            for path in folder.glob(".*.tmp-*"):
+                try:
+                    if now - path.lstat().st_mtime >= older_than:
+                        path.unlink()
+                except FileNotFoundError:
+                    continue
 
     def _single_worker_lock(self) -> IO[bytes]:
         fh = (self.config.root / ".claimhouse-batch.lock").open("ab")
