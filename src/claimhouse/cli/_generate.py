@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from claimhouse.cli._generate835 import generate_835_command
+from claimhouse.cli._generate837 import generate_837_command
 
 
 @click.group("generate")
@@ -14,3 +15,4 @@ def generate_group() -> None:
 
 
 generate_group.add_command(generate_835_command)
+generate_group.add_command(generate_837_command)

@@ -188,6 +188,7 @@ class Claim:
     admission_source: str | None = None
     patient_status: str | None = None
     patient_amount_paid: Decimal | None = None
+    patient_estimated_amount_due: Decimal | None = None
     prior_authorization: str | None = None
     referral_number: str | None = None
     payer_claim_control_number: str | None = None

@@ -25,8 +25,8 @@ class Binding:
     ``read`` turns one transaction set into a model; ``to_json`` renders a model as a JSON
     object (one element of ``json_key``'s list); ``jsonl_records`` yields one record per
     claim-level item with its context repeated; ``csv_rows`` one flat row per service line.
-    ``sniff`` (optional) refines the choice when a file's GS08 names the wrong guide: it
-    gets the transaction set header and returns the binding name to use, or None.
+    ``sniff`` (optional) refines the choice when a file's GS08 names the wrong guide (see
+    :func:`resolve`).
     """
 
     name: str
@@ -60,6 +60,8 @@ def _load() -> list[Binding]:
         # (Imported here, not at module top, because those modules import this one.)
         from claimhouse.transactions import x221
         BINDINGS.extend(x221.BINDINGS)
+        from claimhouse.transactions import claims837
+        BINDINGS.extend(claims837.BINDINGS)
         pass
     return BINDINGS
 
