@@ -1,0 +1,109 @@
+"""Several workers on a real PostgreSQL: every file processed exactly once; leases fence
+a worker that lost its job. Uses the store's throwaway cluster (tests/conftest_pg.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+
+from claimhouse.batch import FileOutcome, Journal, Runner, load_config
+from claimhouse.batch._journal import CommitResult
+from claimhouse.batch._tables import audit, jobs, sets
+from claimhouse.batch._workers import run_workers
+from tests.batch_build import interchange, make_drop, mixed_batch
+from tests.conftest_pg import PostgresServer
+from tests.conftest_pg import postgres as postgres  # the fixture
+
+
+def _pg_drop(root: Path, url: str, extra: str = "") -> Path:
+    return make_drop(root, f"[drop]\nstable_seconds = 0\n{extra}[database]\nurl = '{url}'\n")
+
+
+def test_four_workers_process_1000_files_exactly_once(tmp_path: Path,
+                                                      postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    drop = _pg_drop(tmp_path / "drop", url)
+    kinds = mixed_batch(drop / "inbox", 1000, seed=4)
+    digests = {n: hashlib.sha256((drop / "inbox" / n).read_bytes()).hexdigest() for n in kinds}
+
+    summary = run_workers(drop, 4)
+
+    assert summary.files == 1000 and summary.errors == 0
+    assert not list((drop / "inbox").iterdir())
+    assert not [p for p in (drop / "work").iterdir()]
+    placed = [p for p in (drop / "archive").rglob("*") if p.is_file()]
+    placed += [p for p in (drop / "rejected").iterdir() if not p.name.endswith(".reason")]
+    assert sorted(p.name for p in placed) == sorted(kinds)
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(jobs.c.id, jobs.c.name, jobs.c.state, jobs.c.sha256,
+                                   jobs.c.outcome)).all()
+        trail = conn.execute(select(audit.c.job_id, audit.c.worker, audit.c.from_state,
+                                    audit.c.to_state)).all()
+        loaded = conn.execute(select(sets.c.job_id)).scalars().all()
+    engine.dispose()
+    assert Counter(r.name for r in rows) == Counter(list(kinds))  # one job per file
+    assert {r.state for r in rows} <= {"archived", "rejected"}
+    done = Counter(t.job_id for t in trail if t.to_state == "done")
+    assert set(done.values()) == {1} and len(done) == 1000  # committed exactly once
+    takeovers = [t for t in trail if t.from_state == t.to_state]
+    assert takeovers == []
+    assert len({t.worker for t in trail if t.to_state == "done"}) == 4  # all four worked
+    accepted = [r for r in rows if r.outcome == "accepted"]
+    assert Counter(r.sha256 for r in accepted).most_common(1)[0][1] == 1
+    assert sorted(loaded) == sorted(r.id for r in accepted)
+    good = {digests[n] for n, k in kinds.items() if k == "good"}
+    assert {r.sha256 for r in accepted} == good
+    reports = list((drop / "outbox").iterdir())
+    assert len(reports) == len(accepted) == summary.accepted
+
+
+def test_an_expired_lease_is_taken_over_and_the_old_worker_is_fenced(
+        tmp_path: Path, postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    drop = _pg_drop(tmp_path / "drop", url, "lease_seconds = 1\n")
+    (drop / "inbox" / "a.x12").write_bytes(interchange(77))
+    with Runner(load_config(drop), worker="first") as first:
+        first.discover()
+        stalled = first.journal.claim()  # "first" claims, then stalls past its lease
+        assert stalled is not None and stalled.state == "claimed"
+        with Runner(load_config(drop), worker="second") as second:
+            assert second.journal.claim() is None  # lease still held
+            time.sleep(1.2)
+            summary = second.run_once()
+        assert summary.accepted == 1
+        late = first.journal.commit(stalled, FileOutcome(accepted=True), sha=None, size=0,
+                                    dest="x", record_sha=False, load=lambda *a: None)
+        assert late is CommitResult.LOST
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        trail = conn.execute(select(audit.c.worker, audit.c.to_state, audit.c.detail)
+                             .order_by(audit.c.id)).all()
+    engine.dispose()
+    assert [(w, s) for w, s, _ in trail] == [
+        ("first", "pending"), ("first", "claimed"), ("second", "claimed"),
+        ("second", "done"), ("second", "archived")]
+    assert trail[2].detail == "lease taken over from first"
+
+
+def test_journal_claims_skip_locked_rows(tmp_path: Path, postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    drop = _pg_drop(tmp_path / "drop", url)
+    for n in range(3):
+        (drop / "inbox" / f"f{n}.x12").write_bytes(interchange(90 + n))
+    with Runner(load_config(drop)) as runner:
+        runner.discover()
+    engine = create_engine(url)
+    a, b = Journal(engine, "a", 60), Journal(engine, "b", 60)
+    with engine.begin() as conn:  # hold a row lock on the first job, as a slow claimer would
+        conn.execute(select(jobs).where(jobs.c.id == 1).with_for_update())
+        got = b.claim()
+        assert got is not None and got.id == 2
+    got_a = a.claim()
+    assert got_a is not None and got_a.id == 1
+    engine.dispose()
