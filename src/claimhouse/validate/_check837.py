@@ -19,6 +19,8 @@ _PARENT_LEVEL = {"20": frozenset({""}), "22": frozenset({"20"}), "23": frozenset
 """HL03 level -> the parent levels it may sit under ('' = no parent)."""
 _FREQUENCY_PD = frozenset({"1", "7", "8"})
 _CAS_AMOUNTS = (3, 6, 9, 12, 15, 18)
+_POINTED_DIAGNOSES = frozenset({"ABK", "ABF", "BK", "BF"})
+"""HI qualifiers of the diagnoses that service-line pointers count (ICD-10 and ICD-9)."""
 
 
 def _dec(text: str) -> Decimal | None:
@@ -134,9 +136,9 @@ class Check837:
         if tag == "HI":
             for value in seg.elements[1:]:
                 comps = self.ctx.split(value)
+                if comps[0] in _POINTED_DIAGNOSES:
+                    claim.diagnoses += 1
                 if comps[0] in cs.ICD10_DIAGNOSIS_QUALIFIERS:
-                    if comps[0] in ("ABK", "ABF"):
-                        claim.diagnoses += 1
                     if self.level >= 5 and len(comps) > 1 and comps[1]:
                         status = cs.icd10_status(comps[1])
                         if status:

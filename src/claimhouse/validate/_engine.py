@@ -106,7 +106,7 @@ class _Pass:
                          seg.ordinal, delims.component if delims else ":",
                          delims.repetition if delims else None, self.findings)
         self.ctx = ctx
-        if not seg.get(3) and self.isa_version >= "00501":
+        if not seg.get(3) and self.gs_version.startswith("005010"):
             ctx.add("st-version-missing", seg, element=3)
         if seg.get(1) in ACK_SET_IDS:
             self.ack_sets += 1
@@ -150,7 +150,8 @@ def validate_file(source: Source, level: int = 5, *, name: str | None = None,
                 segment_id="ISA", element=13, interchange=icx.control_number),
                 spec.severity, spec.snip_level))
     findings.extend(walk.findings)
-    if level >= 2 and use_pyx12:
+    has_groups = any(icx.groups for icx in reader.interchanges)
+    if level >= 2 and use_pyx12 and has_groups:  # pyx12 crashes on TA1-only files (#160)
         findings.extend(_level2(data, name, findings, reader, level))
     if walk.ack_sets or walk.ta1_interchanges:
         spec = VALIDATION_CODES["ack-not-acknowledged"]

@@ -105,8 +105,25 @@ def merged_map_path() -> str:
                                  abbr=extra.abbr)
             m.text = extra.file
         index.write(str(tmp / "maps.xml"), encoding="utf-8", xml_declaration=True)
+        _apply_corrections(tmp, ours / "pyx12-corrections.xml")
         _merged = tmp
         return str(tmp)
+
+
+def _apply_corrections(tmp: Path, corrections: Path) -> None:
+    """Write corrected copies of pyx12 maps (usage of an element) into ``tmp``."""
+    if not corrections.is_file():
+        return
+    for c in etree.parse(str(corrections)).getroot().iter("correction"):
+        target = tmp / str(c.get("map"))
+        tree = etree.parse(str(target.resolve()))
+        for el in tree.getroot().iter("element"):
+            if el.get("xid") == c.get("element"):
+                usage = el.find("usage")
+                if usage is not None:
+                    usage.text = c.get("usage")
+        target.unlink()
+        tree.write(str(target), encoding="utf-8", xml_declaration=True)
 
 
 @contextlib.contextmanager
@@ -154,11 +171,12 @@ def run_pyx12(data: bytes, name: str | None) -> Pyx12Result:
     param = pyx12.params.params()
     out_json = io.StringIO()
     valid: bool | None
+    envelope = _EnvelopeElements(name)
     with _quiet_pyx12():
         try:
             valid = bool(pyx12.x12n_document.x12n_document(
                 param, _text_stream(data), None, None, None, out_json,
-                map_path=merged_map_path()))
+                map_path=merged_map_path(), callback=envelope))
         except pyx12.errors.EngineError as exc:
             if "Map not found" in str(exc):
                 return Pyx12Result(None, [], [_vriic(str(exc))])
@@ -166,8 +184,58 @@ def run_pyx12(data: bytes, name: str | None) -> Pyx12Result:
         except Exception as exc:  # pyx12 crashes on some malformed files (e.g. no ST03)
             return _engine_failure(name, type(exc).__name__)
     text = out_json.getvalue()
-    doc: dict[str, Any] = json.loads(text) if text else {"interchanges": []}
-    return Pyx12Result(valid, list(_translate(doc, name)), [])
+    if not text:
+        # pyx12 could not read the interchange at all (no ISA at offset 0, or an ISA12
+        # other than 00401/00501): it returns False without findings. Level 1 says why
+        # when the file is bad; otherwise the version is one pyx12 cannot check.
+        return Pyx12Result(None, [], [""])
+    doc: dict[str, Any] = json.loads(text)
+    return Pyx12Result(valid, envelope.findings + list(_translate(doc, name)), [])
+
+
+_ENVELOPE_SEGMENTS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+
+
+class _EnvelopeElements:
+    """pyx12's per-segment callback: collects element errors of envelope segments, which
+    pyx12 keeps on its ISA/GS/ST error nodes and leaves out of its JSON output."""
+
+    def __init__(self, name: str | None) -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+        self.icn: str | None = None
+        self.gcn: str | None = None
+        self.scn: str | None = None
+
+    def __call__(self, seg: Any, src: Any, node: Any, valid: bool) -> None:
+        seg_id = seg.get_seg_id()
+        if seg_id not in _ENVELOPE_SEGMENTS:
+            return
+        if seg_id == "ISA":
+            self.icn, self.gcn, self.scn = seg.get_value("ISA13"), None, None
+        elif seg_id == "GS":
+            self.gcn, self.scn = seg.get_value("GS06"), None
+        elif seg_id == "ST":
+            self.scn = seg.get_value("ST02")
+        if node is None or getattr(node, "id", None) != seg_id:
+            return
+        _ok, errors = node.is_valid_errors(seg)
+        line = src.get_cur_line()
+        for e in errors:
+            code = PYX12_ELEMENT_CODES.get(str(e.err_cde), "ig-element-error")
+            spec = VALIDATION_CODES[code]
+            mnode = e.map_node
+            element = component = None
+            if mnode is not None:
+                if mnode.parent is not None and mnode.parent.is_composite():
+                    element, component = mnode.parent.seq, mnode.seq
+                else:
+                    element = mnode.seq
+            loc = Location(file=self.name, segment=line, segment_id=seg_id, element=element,
+                           component=component, interchange=self.icn, group=self.gcn,
+                           transaction_set=self.scn if seg_id in ("ST", "SE") else None)
+            self.findings.append(Finding(code, spec.summary, loc, spec.severity,
+                                         spec.snip_level))
 
 
 def _vriic(message: str) -> str:
