@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import pyx12.params
 import pyx12.x12n_document
-import pytest
 
 from claimhouse.validate import validate_file
 from claimhouse.validate._pyx12 import _quiet_pyx12, _text_stream, merged_map_path

@@ -25,7 +25,7 @@ _MOA_REMARKS = (3, 4, 5, 6, 7)
 def _balancer() -> Callable[..., Any] | None:
     """The 835 layer's segment balancing function, when it exists."""
     try:
-        from claimhouse.transactions import balancing  # type: ignore[attr-defined]
+        from claimhouse.transactions import balancing
     except ImportError:
         return None
     fn = getattr(balancing, "check_segments", None)

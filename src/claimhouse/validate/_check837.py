@@ -138,12 +138,12 @@ class Check837:
                 comps = self.ctx.split(value)
                 if comps[0] in _POINTED_DIAGNOSES:
                     claim.diagnoses += 1
-                if comps[0] in cs.ICD10_DIAGNOSIS_QUALIFIERS:
-                    if self.level >= 5 and len(comps) > 1 and comps[1]:
-                        status = cs.icd10_status(comps[1])
-                        if status:
-                            pos = seg.elements.index(value)
-                            self.ctx.add(status, seg, element=pos, component=2, loop="2300")
+                if comps[0] in cs.ICD10_DIAGNOSIS_QUALIFIERS and self.level >= 5 \
+                        and len(comps) > 1 and comps[1]:
+                    status = cs.icd10_status(comps[1])
+                    if status:
+                        pos = seg.elements.index(value)
+                        self.ctx.add(status, seg, element=pos, component=2, loop="2300")
         elif tag == "REF" and seg.get(1) == "F8":
             claim.has_f8 = True
         elif tag == "SBR":

@@ -28,7 +28,7 @@ def extra_sections() -> list[tuple[str, dict[str, FindingCode]]]:
     """Finding-code tables of other layers (the 835 balancing module when present)."""
     sections: list[tuple[str, dict[str, FindingCode]]] = []
     try:
-        from claimhouse.transactions import balancing  # type: ignore[attr-defined]
+        from claimhouse.transactions import balancing
     except ImportError:
         return sections
     codes = getattr(balancing, "BALANCING_CODES", None)

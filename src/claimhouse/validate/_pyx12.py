@@ -18,6 +18,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -33,10 +34,6 @@ from claimhouse.validate._codes import PYX12_ELEMENT_CODES, PYX12_SEGMENT_CODES,
 from claimhouse.x12 import Finding, Location
 
 log = logging.getLogger(__name__)
-
-PYX12_MAP_ROOT = "transaction"
-"""Root element of a pyx12-format map (our transaction definitions use another root)."""
-
 
 @dataclass(frozen=True, slots=True)
 class ExtraMap:
@@ -64,14 +61,14 @@ def project_map_dir() -> Path:
     return Path(str(files("claimhouse").joinpath("maps")))
 
 
+_PYX12_MAP_NAME = re.compile(r"^\d{3}[A-Z0-9]*\.\d{4}\.X\d{3}")
+
+
 def is_pyx12_map(path: Path) -> bool:
-    """Whether ``path`` is a map in pyx12's format (root element ``transaction``)."""
-    try:
-        for _event, elem in etree.iterparse(str(path), events=("start",)):
-            return bool(elem.tag == PYX12_MAP_ROOT)
-    except etree.XMLSyntaxError:
-        return False
-    return False
+    """Whether ``path`` is a map in pyx12's format, named like pyx12's own
+    (``837.5010.X224.A2.xml``); the transaction definitions of our readers share the
+    folder under names like ``837D.005010X224A2.xml``."""
+    return bool(_PYX12_MAP_NAME.match(path.name)) and path.suffix == ".xml"
 
 
 _lock = threading.Lock()
