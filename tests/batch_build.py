@@ -4,6 +4,7 @@ and a mix of good, duplicate and broken files."""
 from __future__ import annotations
 
 import io
+import os
 import random
 from datetime import datetime
 from pathlib import Path
@@ -64,3 +65,13 @@ def mixed_batch(inbox: Path, count: int, *, seed: int = 7, first_control: int = 
         (inbox / name).write_bytes(data)
         kinds[name] = kind
     return kinds
+
+
+def memory_dir(prefix: str) -> Path:
+    """A fresh folder on /dev/shm where there is one (fsync is free there; the kill -9 and
+    concurrency tests are about process crashes and races, not power loss), else /tmp."""
+    import tempfile
+
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))

@@ -4,17 +4,20 @@ a worker that lost its job. Uses the store's throwaway cluster (tests/conftest_p
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, select
 
 from claimhouse.batch import FileOutcome, Journal, Runner, load_config
 from claimhouse.batch._journal import CommitResult
 from claimhouse.batch._tables import audit, jobs, sets
 from claimhouse.batch._workers import run_workers
-from tests.batch_build import interchange, make_drop, mixed_batch
+from tests.batch_build import interchange, make_drop, memory_dir, mixed_batch
 from tests.conftest_pg import PostgresServer
 from tests.conftest_pg import postgres as postgres  # the fixture
 
@@ -23,8 +26,16 @@ def _pg_drop(root: Path, url: str, extra: str = "") -> Path:
     return make_drop(root, f"[drop]\nstable_seconds = 0\n{extra}[database]\nurl = '{url}'\n")
 
 
-def test_four_workers_process_1000_files_exactly_once(tmp_path: Path,
+@pytest.fixture
+def fast_path() -> Iterator[Path]:
+    path = memory_dir("claimhouse-batch-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_four_workers_process_1000_files_exactly_once(fast_path: Path,
                                                       postgres: PostgresServer) -> None:
+    tmp_path = fast_path
     url = postgres.create_database()
     drop = _pg_drop(tmp_path / "drop", url)
     kinds = mixed_batch(drop / "inbox", 1000, seed=4)

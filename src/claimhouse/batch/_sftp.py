@@ -136,9 +136,11 @@ def _download(sftp: paramiko.SFTPClient, remote: str, part: os.PathLike[str],
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if have else os.O_TRUNC), 0o600)
     with os.fdopen(fd, "ab" if have else "wb") as out, sftp.open(remote, "rb") as src:
         src.seek(have)
+        src.prefetch(size)  # pipelined reads from the resume offset
         while block := src.read(_CHUNK):
             out.write(block)
             received += len(block)
+            fault_point("pull-chunk")
         out.flush()
         os.fsync(out.fileno())
     return received
@@ -191,10 +193,12 @@ def _upload(sftp: paramiko.SFTPClient, local: os.PathLike[str], tmp: str, size: 
     sent = 0
     with open(local, "rb") as src, sftp.open(tmp, "r+b" if have else "wb") as out:
         out.seek(have)
+        out.set_pipelined(True)
         src.seek(have)
         while block := src.read(_CHUNK):
             out.write(block)
             sent += len(block)
+            fault_point("push-chunk")
     return sent
 
 

@@ -17,7 +17,6 @@ from typing import Any
 import click
 
 from claimhouse.batch import Event, Runner, Summary, load_config
-from claimhouse.batch._sftp import pull, push
 from claimhouse.batch._workers import run_workers
 from claimhouse.errors import ConfigError, TransferError
 
@@ -135,6 +134,7 @@ def watch_command(drop: Path, log_json: bool) -> None:
 @_env_errors
 def pull_command(drop: Path, log_json: bool) -> None:
     """Fetch files from the [sftp] remote_inbox into DROP/inbox (resume-safe)."""
+    from claimhouse.batch._sftp import pull  # paramiko loads only when needed
     names = pull(load_config(drop))
     _Lines(log_json).write({"event": "pulled", "files": len(names)})
     click.echo(f"pulled {len(names)} file(s)", err=True)
@@ -146,6 +146,7 @@ def pull_command(drop: Path, log_json: bool) -> None:
 @_env_errors
 def push_command(drop: Path, log_json: bool) -> None:
     """Send DROP/outbox files to the [sftp] remote_outbox (then keep them in outbox/sent)."""
+    from claimhouse.batch._sftp import push  # paramiko loads only when needed
     names = push(load_config(drop))
     _Lines(log_json).write({"event": "pushed", "files": len(names)})
     click.echo(f"pushed {len(names)} file(s)", err=True)
