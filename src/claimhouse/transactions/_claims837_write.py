@@ -186,8 +186,11 @@ def _other_payer(o: OtherPayer) -> DOtherPayer:
         if value:
             refs.append(DRef(qual, value))
     dates = [DDate("573", "D8", d8(o.adjudication_date))] if o.adjudication_date else []
-    pay = DName("PR", "2", o.payer_name, id_qualifier=o.payer_id_qualifier, id=o.payer_id,
-                address=_address(o.payer_address), dates=dates, refs=refs)
+    pay = None
+    if o.payer_name or o.payer_id or o.payer_address or dates or refs:
+        pay = DName("PR", "2", o.payer_name, id_qualifier=o.payer_id_qualifier if o.payer_id
+                    else None, id=o.payer_id or None, address=_address(o.payer_address),
+                    dates=dates, refs=refs)
     return DOtherPayer(o.payer_responsibility, o.relationship, o.group_number, o.group_name,
                        o.insurance_type, o.claim_filing_indicator, _cas(o.adjustments),
                        _amounts(("D", o.paid_amount), ("A8", o.non_covered_amount),
@@ -213,7 +216,7 @@ def _adjudication(a: LineAdjudication) -> DAdjudication:
 def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
     """2400 (with 2410, 2420x, 2430) from a service line."""
     q, code, mods, desc = _proc(line.procedure)
-    d = DLine(line_number=number, revenue_code=line.revenue_code, proc_qualifier=q,
+    d = DLine(line_number=line.line_number if line.line_number is not None else number, revenue_code=line.revenue_code, proc_qualifier=q,
               proc_code=code, modifiers=mods, proc_description=desc, charge=line.charge,
               unit_basis=line.unit_basis, units=line.units, unit_rate=line.unit_rate,
               non_covered=line.non_covered_charge, place_of_service=line.place_of_service,

@@ -152,13 +152,16 @@ def check_batch(batch: ClaimBatch) -> list[str]:
 
 def write_claim_batch(batch: ClaimBatch, out: BinaryIO, *, sender: str, receiver: str,
                       clock: Clock, control_numbers: ControlNumbers, usage: str = "P",
-                      newline: bool = False) -> None:
+                      newline: bool = False, strict: bool = True) -> list[str]:
     """Write ``batch`` as one interchange (ISA/GS/ST...SE/GE/IEA) of one 837 set.
 
-    Raises :class:`ModelError` listing every problem (see :func:`check_batch`) before
-    writing anything."""
+    With ``strict`` (new claims from a billing system), a batch with any problem (see
+    :func:`check_batch`, e.g. CLM02 not the sum of the line charges) raises one
+    :class:`ModelError` listing them all before anything is written. Without it (claims
+    read from a received 837 and written again, e.g. when forwarding), the batch is
+    written as it is and the problems are returned."""
     problems = check_batch(batch)
-    if problems:
+    if problems and strict:
         raise ModelError(problems)
     version = VERSIONS[batch.kind]
     ew = EnvelopeWriter(out, InterchangeHeader(sender_id=sender, receiver_id=receiver,
@@ -171,6 +174,7 @@ def write_claim_batch(batch: ClaimBatch, out: BinaryIO, *, sender: str, receiver
     transaction_map(batch.kind).write(doc, ew.w)
     ew.end_set()
     ew.end()
+    return problems
 
 
 def sniff(seg: Segment) -> str | None:
