@@ -216,7 +216,8 @@ def _adjudication(a: LineAdjudication) -> DAdjudication:
 def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
     """2400 (with 2410, 2420x, 2430) from a service line."""
     q, code, mods, desc = _proc(line.procedure)
-    d = DLine(line_number=line.line_number if line.line_number is not None else number, revenue_code=line.revenue_code, proc_qualifier=q,
+    d = DLine(line_number=number if line.line_number is None else line.line_number,
+              revenue_code=line.revenue_code, proc_qualifier=q,
               proc_code=code, modifiers=mods, proc_description=desc, charge=line.charge,
               unit_basis=line.unit_basis, units=line.units, unit_rate=line.unit_rate,
               non_covered=line.non_covered_charge, place_of_service=line.place_of_service,
