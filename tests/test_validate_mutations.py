@@ -179,6 +179,10 @@ CASES = [
         {"invalid-character", "ig-element-invalid-character"},
         "set",
     ),
+    ("835-out-of-balance", sub(BASE_835, "BPR*I*80*", "BPR*I*81*"),
+     {"835-transaction-unbalanced"}, "set"),
+    ("835-line-out-of-balance", sub(BASE_835, "SVC*HC:99213*100*80", "SVC*HC:99213*100*70"),
+     {"835-line-unbalanced"}, "set"),
     ("carc-unknown-835", sub(BASE_835, "CAS*PR*1*", "CAS*PR*$$*"), {"carc-unknown"}, "set"),
 ]
 

@@ -84,7 +84,6 @@ def sample_835(payments: int = 2) -> bytes:
     w.write("LX", "1")
     for c in range(payments):
         w.write("CLP", f"C{c:06d}", "1", "100", "80", "20", "12", "PAYER-REF", "11", "1")
-        w.write("CAS", "PR", "1", "20")
         w.write("NM1", "QC", "1", "DOE", "JOHN", None, None, None, "MI", f"M{c:08d}")
         w.write("SVC", ("HC", "99213"), "100", "80", None, "1")
         w.write("DTM", "472", "20260101")

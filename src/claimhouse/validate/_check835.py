@@ -2,34 +2,37 @@
 
 Level 5: CAS adjustment reason codes (2100/2110 CAS02/05/08/11/14/17) are CARCs; MIA/MOA
 remark codes and 2110 LQ*HE are RARCs. Level 3 (BPR/CLP/SVC balancing) belongs to the
-835 layer's balancing module: when it is installed, the set's segments are handed to it
-and its findings are added here.
+835 layer: the set is read into a Remittance with the 835 binding and
+``claimhouse.transactions.balancing`` checks it; its findings are placed in this set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from typing import Any
+from dataclasses import replace
 
 from claimhouse.validate import _codesets as cs
 from claimhouse.validate._context import SetContext
-from claimhouse.x12 import Finding, Segment
+from claimhouse.x12 import Finding, Location, Segment
 
 _CAS_REASONS = (2, 5, 8, 11, 14, 17)
 _MIA_REMARKS = (5, 20, 21, 22, 23)
 _MOA_REMARKS = (3, 4, 5, 6, 7)
 
 
-@cache
-def _balancer() -> Callable[..., Any] | None:
-    """The 835 layer's segment balancing function, when it exists."""
-    try:
-        from claimhouse.transactions import balancing
-    except ImportError:
-        return None
-    fn = getattr(balancing, "check_segments", None)
-    return fn if callable(fn) else None
+def _balance(segments: list[Segment], ctx: SetContext) -> list[Finding]:
+    """Read the set into a Remittance with the 835 binding and run its balancing checks;
+    findings are placed in this set (balancing is SNIP level 3)."""
+    from claimhouse.transactions.balancing import check_remittance
+    from claimhouse.transactions.x221 import remittance_map
+
+    model = remittance_map().read(iter(segments), component=ctx.component, findings=[],
+                                  location=Location(file=ctx.file))
+    out: list[Finding] = []
+    for f in check_remittance(model, file=ctx.file, transaction_set=ctx.transaction_set):
+        loc = replace(f.location, file=ctx.file, interchange=ctx.interchange,
+                      group=ctx.group, transaction_set=ctx.transaction_set)
+        out.append(Finding(f.code, f.message, loc, f.severity, 3))
+    return out
 
 
 class Check835:
@@ -38,11 +41,12 @@ class Check835:
     def __init__(self, ctx: SetContext, level: int) -> None:
         self.ctx = ctx
         self.level = level
-        self.balance = _balancer() if level >= 3 else None
+        self.balance = level >= 3
         self.segments: list[Segment] = []
+        """The set's body, kept for the 835 reader (its model is held whole anyway)."""
 
     def segment(self, seg: Segment) -> None:
-        if self.balance is not None:
+        if self.balance:
             self.segments.append(seg)
         if self.level < 5:
             return
@@ -61,9 +65,6 @@ class Check835:
             self.ctx.add("rarc-unknown", seg, element=2, loop="2110")
 
     def finish(self) -> None:
-        if self.balance is None:
-            return
-        found = self.balance(self.segments, self.ctx)
-        for f in found or ():
-            if isinstance(f, Finding):
-                self.ctx.findings.append(f)
+        if self.balance:
+            self.ctx.findings.extend(_balance(self.segments, self.ctx))
+        self.segments = []

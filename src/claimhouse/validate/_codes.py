@@ -181,9 +181,11 @@ VALIDATION_CODES: dict[str, FindingCode] = {c.code: c for c in (
           "Add the 2410 drug identification loop with the NDC of the drug given."),
     _rule("pos-unknown", "A place-of-service code is not on the CMS place-of-service list.", 5,
           "Use a two-digit CMS place-of-service code.", ik4="7"),
-    _rule("carc-unknown", "A claim adjustment reason code (CAS) is not a known CARC.", 5,
+    _rule("carc-unknown", "A claim adjustment reason code (CAS) is not a CARC: not on "
+          "the CARC list and not shaped like one (1-3 digits, or a letter and digits).", 5,
           "Check the adjustment reason code against the CARC list.", ik4="7"),
-    _rule("rarc-unknown", "A remittance advice remark code (MIA/MOA/LQ) is not a known RARC.",
+    _rule("rarc-unknown", "A remark code (MIA/MOA/LQ) is not a RARC: not on the RARC "
+          "list and not shaped like one (1-2 letters and 1-3 digits).",
           5, "Check the remark code against the RARC list.", ik4="7"),
 )}
 

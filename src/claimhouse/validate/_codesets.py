@@ -14,6 +14,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from claimhouse.codes import known_carc_codes, known_rarc_codes
+
 _CPT = re.compile(r"^(?:\d{5}|\d{4}[FTU])$")
 _HCPCS = re.compile(r"^[A-V]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
@@ -77,25 +79,11 @@ def pos_ok(code: str) -> bool:
 
 
 def carc_ok(code: str) -> bool:
-    """Whether ``code`` is a claim adjustment reason code (by the project's CARC list when
-    it is installed, else by format)."""
-    known = _code_list("carc")
-    return code in known if known is not None else bool(_CARC.match(code))
+    """Whether ``code`` can be a claim adjustment reason code: on the project's CARC list
+    (``claimhouse.codes``, a partial list: absence is not an error), or CARC-shaped."""
+    return code in known_carc_codes() or bool(_CARC.match(code))
 
 
 def rarc_ok(code: str) -> bool:
-    known = _code_list("rarc")
-    return code in known if known is not None else bool(_RARC.match(code))
-
-
-@cache
-def _code_list(kind: str) -> frozenset[str] | None:
-    """The CARC or RARC list shipped by the 835 layer, when present."""
-    try:
-        from claimhouse import codes as code_lists  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    getter = getattr(code_lists, f"{kind}_codes", None)
-    if getter is None:
-        return None
-    return frozenset(getter())
+    """Whether ``code`` can be a remark code: listed, or RARC-shaped (e.g. M15, N130)."""
+    return code in known_rarc_codes() or bool(_RARC.match(code))
