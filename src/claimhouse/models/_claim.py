@@ -152,7 +152,8 @@ class Claim:
     CLM05 is ``place_of_service`` (facility type code for 837I), ``facility_code_qualifier``
     (B place of service for 837P/D, A uniform billing for 837I) and ``frequency_code`` (1
     original, 7 replacement, 8 void). ``total_charge`` (CLM02) must equal the sum of line
-    charges.
+    charges. ``providers`` are written (and read back) in the guide's loop order (837P:
+    referring 2310A, rendering 2310B, service facility 2310C, supervising 2310D).
     """
 
     patient_control_number: str
