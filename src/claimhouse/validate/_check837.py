@@ -173,8 +173,9 @@ class Check837:
                     if mod and not cs.modifier_ok(mod):
                         self.ctx.add("modifier-format", seg, element=proc_el, component=i,
                                      loop="2400")
-        if tag == "SV1" and self.level >= 5 and seg.get(5) and not cs.pos_ok(seg.get(5)):
-            self.ctx.add("pos-unknown", seg, element=5, loop="2400")
+        pos_el = {"SV1": 5, "SV3": 3}.get(tag, 0)  # SV105 / SV303 place of service
+        if pos_el and self.level >= 5 and seg.get(pos_el) and not cs.pos_ok(seg.get(pos_el)):
+            self.ctx.add("pos-unknown", seg, element=pos_el, loop="2400")
         if pointer_el and self.level >= 4 and seg.get(pointer_el):
             for i, ptr in enumerate(self.ctx.split(seg.get(pointer_el)), start=1):
                 if ptr and (not ptr.isdigit() or not 1 <= int(ptr) <= claim.diagnoses):
