@@ -6,10 +6,10 @@ import io
 import json
 from datetime import datetime
 
+import pytest
 import pyx12.errors
 import pyx12.params
 import pyx12.x12n_document
-import pytest
 
 from claimhouse.acks import build_acks
 from claimhouse.models import load_claim_batch
