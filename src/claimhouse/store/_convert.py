@@ -7,14 +7,12 @@ remittances come back from their columns (the 2100/2110 fields the store keeps).
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from enum import Enum
-from functools import cache
 from typing import Any
+
+import orjson
 
 from claimhouse.models import Claim, ClaimKind, from_json
 from claimhouse.models._remittance import (
@@ -32,45 +30,21 @@ Row = dict[str, Any]
 ZERO = Decimal("0.00")
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _encode(obj: Any) -> Any:
-    """Same output as :func:`claimhouse.models.to_json`, about twice as fast (hot path)."""
-    t = type(obj)
-    if t is str or t is int or t is bool:
-        return obj
-    if t is Decimal:
+def _default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
         return str(obj)
-    if t is list or t is tuple:
-        return [_encode(v) for v in obj]
-    if t is date:
-        return obj.isoformat()
-    if dataclasses.is_dataclass(t):
-        out: dict[str, Any] = {}
-        for name in _field_names(t):
-            value = getattr(obj, name)
-            if value is None or (isinstance(value, list | tuple | dict) and not value):
-                continue
-            out[name] = _encode(value)
-        return out
-    if isinstance(obj, Enum):
-        return obj.value
-    if isinstance(obj, dict):
-        return {str(k): _encode(v) for k, v in obj.items()}
-    return obj
+    raise TypeError(type(obj).__name__)
 
 
 def claim_document(claim: Claim) -> str:
-    """The claim as compact model JSON."""
-    return json.dumps(_encode(claim), separators=(",", ":"))
+    """The claim as compact model JSON (orjson: dataclasses natively, amounts as strings,
+    dates ISO 8601; ``None`` fields are kept as null, which :func:`from_json` accepts)."""
+    return orjson.dumps(claim, default=_default).decode()
 
 
 def claim_from_document(document: str) -> Claim:
     """The claim model back from ``claims.document``."""
-    return from_json(Claim, json.loads(document))
+    return from_json(Claim, orjson.loads(document))
 
 
 def _mods(modifiers: Iterable[str]) -> str | None:

@@ -25,6 +25,7 @@ from claimhouse.store._engine import Store
 from claimhouse.store._load import LoadCounts, add_claims, add_remittances
 from claimhouse.store._tables import FileRow
 from claimhouse.transactions._registry import resolve
+from claimhouse.transactions.claims837 import ClaimStream
 from claimhouse.x12 import EnvelopeReader
 
 Clock = Callable[[], datetime]
@@ -101,7 +102,11 @@ def load_file(store: Store, path: Path, *, clock: Clock = _now) -> FileLoad:
                 if binding is None:
                     continue
                 model = binding.read(ts)
-                if isinstance(model, ClaimBatch):
+                if isinstance(model, ClaimStream):
+                    result.counts.merge(add_claims(
+                        session, model.claims, kind=model.kind,
+                        submitted_on=_gs_date(ts.group.date), file_id=file_id))
+                elif isinstance(model, ClaimBatch):
                     result.counts.merge(add_claims(
                         session, model.claims, kind=model.kind,
                         submitted_on=model.created or _gs_date(ts.group.date),

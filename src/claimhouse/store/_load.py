@@ -10,15 +10,16 @@ files, in bulk (SQLAlchemy Core ``insert ... RETURNING`` executemany), never twi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.models import Claim, ClaimKind, Remittance
+from claimhouse.store._bulk import bulk_insert, insert_with_ids
 from claimhouse.store._convert import (
     adjustment_rows,
     claim_payment_row,
@@ -62,18 +63,6 @@ class LoadCounts:
         self.remittance_ids += other.remittance_ids
 
 
-def _insert_returning(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    stmt = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.execute(stmt, list(rows)).scalars().all())
-
-
-def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(table), list(rows))
-
-
 def add_claims(session: Session, claims: Iterable[Claim], *,
                kind: ClaimKind = ClaimKind.PROFESSIONAL, submitted_on: date | None = None,
                file_id: int | None = None) -> LoadCounts:
@@ -109,12 +98,12 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
             row.pop(name)
         session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(**row))
         session.execute(delete(ServiceLineRow).where(ServiceLineRow.claim_id == claim_id))
-        _insert(session, ServiceLineRow, line_rows(claim, claim_id))
+        bulk_insert(session, ServiceLineRow, line_rows(claim, claim_id))
         counts.claims_replaced += 1
     new = list(fresh.values())
-    ids = _insert_returning(session, ClaimRow,
+    ids = insert_with_ids(session, ClaimRow,
                             [claim_row(c, kind, submitted_on, file_id) for c in new])
-    _insert(session, ServiceLineRow,
+    bulk_insert(session, ServiceLineRow,
             [row for c, i in zip(new, ids, strict=True) for row in line_rows(c, i)])
     counts.claims_added += len(ids)
     return counts
@@ -140,15 +129,15 @@ def add_remittances(session: Session, remittances: Iterable[Remittance], *,
         if remittance_exists(session, remittance):
             counts.remittances_duplicate += 1
             continue
-        rem_id = _insert_returning(session, RemittanceRow,
+        rem_id = insert_with_ids(session, RemittanceRow,
                                    [remittance_row(remittance, file_id)])[0]
         counts.remittance_ids.append(rem_id)
         counts.remittances_added += 1
-        _insert(session, ProviderAdjustmentRow, provider_adjustment_rows(remittance, rem_id))
+        bulk_insert(session, ProviderAdjustmentRow, provider_adjustment_rows(remittance, rem_id))
         claims = list(remittance.claims())
         for start in range(0, len(claims), CHUNK):
             chunk = claims[start:start + CHUNK]
-            cp_ids = _insert_returning(session, ClaimPaymentRow, [
+            cp_ids = insert_with_ids(session, ClaimPaymentRow, [
                 claim_payment_row(cp, rem_id, start + i + 1) for i, cp in enumerate(chunk)])
             counts.claim_payments_added += len(cp_ids)
             sp_rows: list[dict[str, Any]] = []
@@ -159,8 +148,8 @@ def add_remittances(session: Session, remittances: Iterable[Remittance], *,
                 for position, sp in enumerate(cp.service_lines, start=1):
                     sp_rows.append(service_payment_row(sp, cp_id, position))
                     sp_adjustments.append([cp_id, sp.adjustments])
-            sp_ids = _insert_returning(session, ServicePaymentRow, sp_rows)
+            sp_ids = insert_with_ids(session, ServicePaymentRow, sp_rows)
             for (cp_id, adjustments), sp_id in zip(sp_adjustments, sp_ids, strict=True):
                 adj_rows += adjustment_rows(adjustments, cp_id, sp_id)
-            _insert(session, AdjustmentRow, adj_rows)
+            bulk_insert(session, AdjustmentRow, adj_rows)
     return counts

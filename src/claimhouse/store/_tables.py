@@ -286,7 +286,8 @@ class MatchRecordRow(Base):
     decided_at: Mapped[datetime]
     patient_control_number: Mapped[str | None] = mapped_column(String(38))
     level: Mapped[str] = mapped_column(String(10))
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"),
+                                                 index=True)
     claim_payment_id: Mapped[int | None] = mapped_column(
         ForeignKey("claim_payments.id", ondelete="SET NULL"), index=True)
     service_payment_id: Mapped[int | None] = mapped_column(

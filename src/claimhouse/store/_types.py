@@ -40,8 +40,12 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if type(value) is int:
+            return Decimal(value).scaleb(-2)
+        if type(value) is Decimal and value.as_tuple().exponent == -2:
+            return value
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / 100).quantize(CENT)
+            return Decimal(int(value)).scaleb(-2)
         return Decimal(value).quantize(CENT)
 
     @property

@@ -338,12 +338,16 @@ def upgrade() -> None:
             batch_op.f("ix_match_records_claim_payment_id"), ["claim_payment_id"], unique=False
         )
         batch_op.create_index("ix_match_records_pcn", ["patient_control_number"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_match_records_claim_id"), ["claim_id"], unique=False
+        )
 
 
 def downgrade() -> None:
     """Drop every table of the store."""
     with op.batch_alter_table("match_records", schema=None) as batch_op:
         batch_op.drop_index("ix_match_records_pcn")
+        batch_op.drop_index(batch_op.f("ix_match_records_claim_id"))
         batch_op.drop_index(batch_op.f("ix_match_records_claim_payment_id"))
 
     op.drop_table("match_records")

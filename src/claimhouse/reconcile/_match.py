@@ -1,0 +1,163 @@
+"""Matching rules, as pure functions.
+
+Claim level (835 loop 2100 -> 837 loop 2300): CLP01 must equal CLM01 (the patient control
+number); among the claims carrying it, the payer (TRN03 / N1*PR / REF*2U against the
+837's NM1*PR), the service dates (CLP/DTM*232-233 or 2110 DTM*472 within the claim's
+dates) and the charge (CLP03 = CLM02) confirm the choice. A secondary or tertiary
+posting (CLP02 2/3/20/21) or a claim listing the payer in 2320/2330B matches the claim
+whose payer differs.
+
+Line level (2110 -> 2400): REF*6R = the line item control number when the payer returns
+it; otherwise procedure + modifiers + service date + charge, trying SVC06 (the procedure
+as submitted) when the payer changed the code in SVC01; then procedure + date alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from claimhouse.reconcile._model import PaidLine, Posting, SubmittedClaim, SubmittedLine
+
+SECONDARY_STATUSES = frozenset({"2", "3", "20", "21"})
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One match decision: its level (claim, line, reversal, plb, state), outcome, rule
+    and reason in words (never element content beyond codes and amounts)."""
+
+    level: str
+    decision: str
+    rule: str
+    reason: str
+    posting: int | None = None
+    claim: int | None = None
+    paid_line: int | None = None
+    line: int | None = None
+
+
+def _payer_matches(posting: Posting, claim: SubmittedClaim) -> bool:
+    ids = {i.upper() for i in posting.payer_ids}
+    return claim.payer_id.upper() in ids or bool(
+        claim.payer_name and claim.payer_name.upper() in ids)
+
+
+def _dates_match(posting: Posting, claim: SubmittedClaim) -> bool | None:
+    dates = posting.dates()
+    if not dates or claim.service_from is None:
+        return None
+    end = claim.service_to or claim.service_from
+    return all(claim.service_from <= d <= end for d in dates)
+
+
+def _is_secondary_for(posting: Posting, claim: SubmittedClaim) -> bool:
+    return posting.status_code in SECONDARY_STATUSES or bool(
+        {i.upper() for i in posting.payer_ids} & {p.upper() for p in claim.other_payer_ids})
+
+
+def choose_claim(posting: Posting, candidates: Sequence[SubmittedClaim]) -> Decision:
+    """Which submitted claim a claim payment pays (``claim`` None: unmatched remit)."""
+    pcn = posting.patient_control_number
+    same = [c for c in candidates if c.patient_control_number == pcn]
+    if not same:
+        return Decision("claim", "unmatched", "no-claim-with-pcn",
+                        "no submitted claim carries this CLP01 patient control number",
+                        posting=posting.key)
+    scored = []
+    for claim in same:
+        payer = _payer_matches(posting, claim)
+        secondary = not payer and _is_secondary_for(posting, claim)
+        dates = _dates_match(posting, claim)
+        charge = posting.total_charge == claim.total_charge or (
+            posting.status_code == "22" and -posting.total_charge == claim.total_charge)
+        score = (4 if payer else 3 if secondary else 0) + (2 if dates else 0) + (
+            1 if charge else 0)
+        scored.append((score, -claim.key, claim, payer, secondary, dates, charge))
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    _score, _neg, claim, payer, secondary, dates, charge = scored[0]
+    parts = ["pcn"]
+    notes = []
+    if payer:
+        parts.append("payer")
+    elif secondary:
+        parts.append("secondary")
+        notes.append("paid by another payer as secondary/tertiary (CLP02 "
+                     f"{posting.status_code or '-'})")
+    else:
+        notes.append("payer differs from the claim's payer")
+    if dates:
+        parts.append("dates")
+    elif dates is False:
+        notes.append("service dates outside the claim's")
+    if charge:
+        parts.append("charge")
+    else:
+        notes.append(f"CLP03 {posting.total_charge} differs from CLM02 {claim.total_charge}"
+                     " (split or partial claim)")
+    if len(same) > 1:
+        notes.append(f"chosen among {len(same)} claims with this patient control number")
+    reason = "; ".join(notes) if notes else "patient control number, payer, dates and charge"
+    return Decision("claim", "matched", "+".join(parts), reason, posting=posting.key,
+                    claim=claim.key)
+
+
+def _same_mods(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return sorted(m for m in a if m) == sorted(m for m in b if m)
+
+
+def _code_fits(paid: PaidLine, line: SubmittedLine, original: bool) -> bool:
+    code = paid.original_procedure_code if original else paid.procedure_code
+    mods = paid.original_modifiers if original else paid.modifiers
+    if original and not code:
+        return False
+    if code and line.procedure_code:
+        return code == line.procedure_code and _same_mods(mods, line.modifiers)
+    return bool(paid.revenue_code and paid.revenue_code == line.revenue_code) or (
+        bool(code) and code == line.revenue_code)
+
+
+def _date_fits(paid: PaidLine, line: SubmittedLine) -> bool:
+    return paid.service_date is None or line.service_date is None or (
+        paid.service_date == line.service_date)
+
+
+def match_lines(posting: Posting, claim: SubmittedClaim) -> list[Decision]:
+    """A decision per 2110 service payment of ``posting``: the 2400 line it pays, or none.
+    Each submitted line is paid at most once per posting."""
+    free = list(claim.lines)
+    out = []
+    for paid in posting.lines:
+        found: SubmittedLine | None = None
+        rule = reason = ""
+        lic = paid.line_item_control_number
+        if lic:
+            found = next((ln for ln in free if ln.line_item_control_number == lic), None)
+            rule, reason = "line-item-control-number", "REF*6R equals the line's REF*6R"
+        passes = [
+            (False, True, "procedure+modifiers+date+charge", "SVC01 procedure, modifiers, "
+             "service date and charge equal the line's"),
+            (True, True, "original-procedure+modifiers+date+charge", "the payer changed the "
+             "code; SVC06 (as submitted), date and charge equal the line's"),
+            (False, False, "procedure+modifiers+date", "procedure, modifiers and date equal; "
+             "charge differs"),
+            (True, False, "original-procedure+modifiers+date", "SVC06 procedure and date "
+             "equal; charge differs"),
+        ]
+        for original, need_charge, r, why in passes:
+            if found is not None:
+                break
+            found = next((ln for ln in free if _code_fits(paid, ln, original)
+                          and _date_fits(paid, ln)
+                          and (not need_charge or ln.charge == abs(paid.charge))), None)
+            rule, reason = r, why
+        if found is None:
+            out.append(Decision("line", "unmatched", "no-line-fits",
+                                "no remaining submitted line has this procedure and date",
+                                posting=posting.key, claim=claim.key, paid_line=paid.key))
+            continue
+        free.remove(found)
+        out.append(Decision("line", "matched", rule, f"{reason} (line {found.position})",
+                            posting=posting.key, claim=claim.key, paid_line=paid.key,
+                            line=found.key))
+    return out

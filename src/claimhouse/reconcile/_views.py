@@ -1,0 +1,145 @@
+"""Reading the engine's views (claims with lines, postings with lines and CAS) out of the
+store in bulk: a few ``IN (...)`` queries per chunk, no per-row round trips."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claimhouse.reconcile._model import (
+    Adj,
+    PaidLine,
+    Posting,
+    SubmittedClaim,
+    SubmittedLine,
+)
+from claimhouse.store._tables import (
+    AdjustmentRow,
+    ClaimPaymentRow,
+    ClaimRow,
+    RemittanceRow,
+    ServiceLineRow,
+    ServicePaymentRow,
+)
+
+
+def _mods(value: str | None) -> tuple[str, ...]:
+    return tuple(m for m in (value or "").split(":") if m)
+
+
+def claims_by_id(session: Session, ids: Sequence[int], *, with_lines: bool = True
+                 ) -> dict[int, SubmittedClaim]:
+    """Submitted claims (and their 2400 lines) by row id."""
+    if not ids:
+        return {}
+    conn = session.connection()
+    lines: dict[int, list[SubmittedLine]] = defaultdict(list)
+    if with_lines:
+        for r in conn.execute(select(
+                ServiceLineRow.id, ServiceLineRow.claim_id, ServiceLineRow.position,
+                ServiceLineRow.charge, ServiceLineRow.procedure_code, ServiceLineRow.modifiers,
+                ServiceLineRow.revenue_code, ServiceLineRow.service_date,
+                ServiceLineRow.line_item_control_number)
+                .where(ServiceLineRow.claim_id.in_(ids)).order_by(ServiceLineRow.id)):
+            lines[r.claim_id].append(SubmittedLine(
+                key=r.id, position=r.position, charge=r.charge, procedure_code=r.procedure_code,
+                modifiers=_mods(r.modifiers), revenue_code=r.revenue_code,
+                service_date=r.service_date, line_item_control_number=r.line_item_control_number))
+    out = {}
+    for c in conn.execute(select(
+            ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.payer_name,
+            ClaimRow.total_charge, ClaimRow.service_from, ClaimRow.service_to,
+            ClaimRow.submitted_on).where(ClaimRow.id.in_(ids))):
+        out[c.id] = _claim_view(c, tuple(lines.get(c.id, ())))
+    return out
+
+
+def _claim_view(r: Any, lines: tuple[SubmittedLine, ...]) -> SubmittedClaim:
+    return SubmittedClaim(
+        key=r.id, patient_control_number=r.patient_control_number, payer_id=r.payer_id,
+        payer_name=r.payer_name, total_charge=r.total_charge, service_from=r.service_from,
+        service_to=r.service_to, submitted_on=r.submitted_on, lines=lines)
+
+
+def claims_by_pcn(session: Session, pcns: Iterable[str]) -> dict[str, list[SubmittedClaim]]:
+    """Candidate claims (without lines) for patient control numbers."""
+    wanted = sorted(set(pcns))
+    conn = session.connection()
+    out: dict[str, list[SubmittedClaim]] = defaultdict(list)
+    for start in range(0, len(wanted), 900):
+        for r in conn.execute(select(
+                ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.payer_id,
+                ClaimRow.payer_name, ClaimRow.total_charge, ClaimRow.service_from,
+                ClaimRow.service_to, ClaimRow.submitted_on)
+                .where(ClaimRow.patient_control_number.in_(wanted[start:start + 900]))):
+            out[r.patient_control_number].append(_claim_view(r, ()))
+    return out
+
+
+def postings_where(session: Session, condition: Any, *, with_lines: bool = True
+                   ) -> list[tuple[Posting, int | None]]:
+    """Postings (835 2100 with their remittance's payer/date/trace, 2110s and CAS) whose
+    ``claim_payments`` row satisfies ``condition``; each with its current claim id."""
+    conn = session.connection()
+    rows = conn.execute(select(
+        ClaimPaymentRow.id, ClaimPaymentRow.position, ClaimPaymentRow.patient_control_number,
+        ClaimPaymentRow.status_code, ClaimPaymentRow.total_charge, ClaimPaymentRow.paid_amount,
+        ClaimPaymentRow.patient_responsibility, ClaimPaymentRow.payer_claim_control_number,
+        ClaimPaymentRow.statement_from, ClaimPaymentRow.statement_to,
+        ClaimPaymentRow.crossover_id, ClaimPaymentRow.claim_id, RemittanceRow.payer_key,
+        RemittanceRow.payer_id, RemittanceRow.payer_additional_id, RemittanceRow.payer_name,
+        RemittanceRow.payment_date, RemittanceRow.trace_number)
+        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
+        .where(condition).order_by(ClaimPaymentRow.id)).all()
+    ids = [r.id for r in rows]
+    claim_adjs: dict[int, list[Adj]] = defaultdict(list)
+    line_adjs: dict[int, list[Adj]] = defaultdict(list)
+    lines: dict[int, list[PaidLine]] = defaultdict(list)
+    if with_lines and ids:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            for a in conn.execute(select(
+                    AdjustmentRow.claim_payment_id, AdjustmentRow.service_payment_id,
+                    AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount)
+                    .where(AdjustmentRow.claim_payment_id.in_(chunk))
+                    .order_by(AdjustmentRow.id)):
+                adj = Adj(a.group_code, a.reason_code, a.amount)
+                if a.service_payment_id is None:
+                    claim_adjs[a.claim_payment_id].append(adj)
+                else:
+                    line_adjs[a.service_payment_id].append(adj)
+            for s in conn.execute(select(
+                    ServicePaymentRow.id, ServicePaymentRow.claim_payment_id,
+                    ServicePaymentRow.position, ServicePaymentRow.charge,
+                    ServicePaymentRow.paid_amount, ServicePaymentRow.procedure_code,
+                    ServicePaymentRow.modifiers, ServicePaymentRow.original_procedure_code,
+                    ServicePaymentRow.original_modifiers, ServicePaymentRow.revenue_code,
+                    ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number)
+                    .where(ServicePaymentRow.claim_payment_id.in_(chunk))
+                    .order_by(ServicePaymentRow.id)):
+                lines[s.claim_payment_id].append(PaidLine(
+                    key=s.id, position=s.position, charge=s.charge, paid=s.paid_amount,
+                    procedure_code=s.procedure_code, modifiers=_mods(s.modifiers),
+                    original_procedure_code=s.original_procedure_code,
+                    original_modifiers=_mods(s.original_modifiers),
+                    revenue_code=s.revenue_code, service_date=s.service_date,
+                    line_item_control_number=s.line_item_control_number,
+                    adjustments=tuple(line_adjs.get(s.id, ()))))
+    out = []
+    for r in rows:
+        payer_ids = frozenset(v for v in (r.payer_key, r.payer_id, r.payer_additional_id,
+                                          r.payer_name and r.payer_name.upper()) if v)
+        out.append((Posting(
+            key=r.id, patient_control_number=r.patient_control_number,
+            status_code=r.status_code, total_charge=r.total_charge, paid=r.paid_amount,
+            payer_ids=payer_ids, patient_responsibility=r.patient_responsibility,
+            payer_claim_control_number=r.payer_claim_control_number,
+            payment_date=r.payment_date, trace_number=r.trace_number, position=r.position,
+            statement_from=r.statement_from, statement_to=r.statement_to,
+            crossover_id=r.crossover_id, adjustments=tuple(claim_adjs.get(r.id, ())),
+            lines=tuple(lines.get(r.id, ()))), r.claim_id))
+    return out
