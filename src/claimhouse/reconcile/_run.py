@@ -228,7 +228,7 @@ def _link_plb(store: Store, summary: RunSummary, clock: Clock) -> None:
                 hit, rule = by_icn.get(ref), "plb-reference=clp07"
             if hit is None:
                 if p.match_rule is None:
-                    updates.append({"id": p.id, "match_rule": "unlinked"})
+                    updates.append({"id": p.id, "claim_id": None, "match_rule": "unlinked"})
                     d = Decision("plb", "unlinked", "no-claim-named",
                                  f"PLB {p.reason_code} {p.amount}: its reference names no "
                                  "known claim; kept against the payment", claim=None)

@@ -85,7 +85,7 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
     keys = [(c.patient_control_number, c.payer.id) for c in claims]
     existing = {(pcn, payer): claim_id for pcn, payer, claim_id in session.execute(
         select(ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.id)
-        .where(ClaimRow.patient_control_number.in_({k[0] for k in keys}))).tuples()}
+        .where(ClaimRow.patient_control_number.in_({k[0] for k in keys})))}
     fresh: dict[tuple[str, str], Claim] = {}
     counts = LoadCounts()
     for key, claim in zip(keys, claims, strict=True):
