@@ -71,6 +71,11 @@ from claimhouse.transactions._claims837_doc import (
 _ZERO = Decimal(0)
 
 
+def _zero(value: Decimal | None) -> Decimal:
+    """The amount, or zero where a malformed file left it out (``0.00`` stays ``0.00``)."""
+    return _ZERO if value is None else value
+
+
 def address(d: DAddress | None) -> Address | None:
     if d is None:
         return None
@@ -96,7 +101,7 @@ def _amount(ds: list[DAmount], qual: str) -> Decimal | None:
 
 
 def _adjustments(ds: list[DCas]) -> list[Adjustment]:
-    return [Adjustment(c.group or "", c.reason or "", c.amount or _ZERO, c.quantity)
+    return [Adjustment(c.group or "", c.reason or "", _zero(c.amount), c.quantity)
             for c in ds]
 
 
@@ -229,7 +234,7 @@ def _adjudication(d: DAdjudication) -> LineAdjudication:
                       d.proc_description) if d.proc_code else None)
     when = next((x for x in d.dates if x.qualifier == "573"), None)
     return LineAdjudication(
-        payer_id=d.payer_id or "", paid_amount=d.paid_amount or _ZERO, procedure=proc,
+        payer_id=d.payer_id or "", paid_amount=_zero(d.paid_amount), procedure=proc,
         revenue_code=d.revenue_code, paid_units=d.units, bundled_line_number=d.bundled_line,
         adjustments=_adjustments(d.adjustments),
         adjudication_date=parse_d8(when.value) if when else None,
@@ -251,11 +256,11 @@ def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
     drug = None
     if d.drug is not None:
         g = d.drug
-        drug = DrugIdentification(g.ndc or "", g.quantity or _ZERO, g.unit or "UN",
+        drug = DrugIdentification(g.ndc or "", _zero(g.quantity), g.unit or "UN",
                                   g.qualifier or "N4", g.ref.qualifier if g.ref else None,
                                   g.ref.value if g.ref else None)
     return ServiceLine(
-        charge=d.charge or _ZERO, procedure=proc, revenue_code=d.revenue_code,
+        charge=_zero(d.charge), procedure=proc, revenue_code=d.revenue_code,
         line_number=d.line_number, unit_basis=d.unit_basis, units=d.units,
         unit_rate=d.unit_rate, non_covered_charge=d.non_covered,
         place_of_service=d.place_of_service, diagnosis_pointers=_int_pointers(d.pointers),
@@ -287,7 +292,7 @@ def _health_codes(claim: Claim, d: DClaim) -> None:
                 if when:
                     claim.occurrence_codes.append(OccurrenceCode(code, when))
             elif q == "BE":
-                claim.value_codes.append(ValueCode(code, c.amount or _ZERO))
+                claim.value_codes.append(ValueCode(code, _zero(c.amount)))
             elif q == "BG":
                 claim.condition_codes.append(code)
 
