@@ -42,7 +42,7 @@ from claimhouse.models import (
 from claimhouse.transactions.claims837 import read_claim_batch, write_claim_batch
 from claimhouse.x12 import EnvelopeReader, SequentialControlNumbers, fixed_clock
 
-P, I, D = ClaimKind.PROFESSIONAL, ClaimKind.INSTITUTIONAL, ClaimKind.DENTAL
+P, INST, D = ClaimKind.PROFESSIONAL, ClaimKind.INSTITUTIONAL, ClaimKind.DENTAL
 
 text = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=10)
 name = st.from_regex(r"[A-Z]{1,8}( [A-Z]{1,6})?", fullmatch=True)
@@ -87,9 +87,9 @@ def provider(role: str) -> st.SearchStrategy[Provider]:
 
 
 def providers(kind: ClaimKind, line: bool) -> st.SearchStrategy[list[Provider]]:
-    roles = {(P, False): ["DN", "82", "77", "DQ"], (I, False): ["71", "72", "82", "77"],
+    roles = {(P, False): ["DN", "82", "77", "DQ"], (INST, False): ["71", "72", "82", "77"],
              (D, False): ["DN", "82", "77", "DQ"], (P, True): ["82", "QB", "DQ"],
-             (I, True): ["72", "82"], (D, True): ["82", "DQ"]}[(kind, line)]
+             (INST, True): ["72", "82"], (D, True): ["82", "DQ"]}[(kind, line)]
     return st.lists(st.sampled_from(roles), unique=True, max_size=3).flatmap(
         lambda rs: st.tuples(*[provider(r) for r in sorted(rs, key=roles.index)])).map(list)
 
@@ -120,7 +120,7 @@ def line(draw: Any, kind: ClaimKind, n_dx: int) -> ServiceLine:
         line_item_control_number=draw(maybe(text)), note=draw(maybe(name)),
         providers=draw(providers(kind, True)),
         adjudications=draw(st.lists(adjudication(kind), max_size=1)))
-    if kind is I:
+    if kind is INST:
         return ServiceLine(revenue_code=draw(st.from_regex(r"0[0-9]{3}", fullmatch=True)),
                            procedure=draw(maybe(procedure(kind))),
                            unit_basis=draw(st.sampled_from(["UN", "DA"])), **common)
@@ -130,7 +130,7 @@ def line(draw: Any, kind: ClaimKind, n_dx: int) -> ServiceLine:
                               max_size=2))
         return ServiceLine(procedure=draw(procedure(kind)), teeth=teeth,
                            diagnosis_pointers=pointers,
-                           prosthesis=draw(maybe(st.sampled_from(["I", "R"]))), **common)
+                           prosthesis=draw(maybe(st.sampled_from(["INST", "R"]))), **common)
     drug = draw(maybe(st.builds(DrugIdentification, st.from_regex(r"[0-9]{11}", fullmatch=True),
                                 qty, st.sampled_from(["UN", "ML", "ME"]))))
     end = draw(maybe(day)) if common["service_date"] else None
@@ -144,7 +144,7 @@ def claim(draw: Any, kind: ClaimKind, parties: Any) -> Claim:
     bp, sub, pay, pat = draw(parties)
     n_dx = draw(st.integers(0 if kind is D else 1, 8))
     dx = [Diagnosis(draw(text), "ABK" if i == 0 else "ABF",
-                    draw(maybe(st.sampled_from("YN"))) if kind is I else None)
+                    draw(maybe(st.sampled_from("YN"))) if kind is INST else None)
           for i in range(n_dx)]
     lines = draw(st.lists(line(kind, n_dx), min_size=1, max_size=4))
     for i, ln in enumerate(lines, 1):
@@ -153,7 +153,7 @@ def claim(draw: Any, kind: ClaimKind, parties: Any) -> Claim:
         patient_control_number=draw(text), total_charge=sum((x.charge for x in lines),
                                                             Decimal(0)),
         billing_provider=bp, subscriber=sub, payer=pay, patient=pat, service_lines=lines,
-        facility_code_qualifier="A" if kind is I else "B",
+        facility_code_qualifier="A" if kind is INST else "B",
         frequency_code=draw(st.sampled_from("178")), diagnoses=dx,
         prior_authorization=draw(maybe(text)), payer_claim_control_number=draw(maybe(text)),
         notes=draw(st.lists(st.builds(Note, st.just("ADD"), name), max_size=1)),
@@ -163,7 +163,7 @@ def claim(draw: Any, kind: ClaimKind, parties: Any) -> Claim:
             subscriber=st.builds(OtherSubscriber, name, text), payer_name=name,
             payer_id=text, adjustments=adjustments, paid_amount=maybe(money),
             adjudication_date=maybe(day)), max_size=1)))
-    if kind is I:
+    if kind is INST:
         c.provider_signature = None
         c.statement_from = draw(day)
         c.statement_to = draw(day)
