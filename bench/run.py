@@ -16,10 +16,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_tokenizer
+import bench_validate
 
 # Explicit list: add one line per benchmark module (name -> run function).
 BENCHES: dict[str, Callable[[], dict[str, Any]]] = {
     "tokenizer": bench_tokenizer.run,
+    "validate": bench_validate.run,
 }
 
 
