@@ -130,7 +130,7 @@ def line(draw: Any, kind: ClaimKind, n_dx: int) -> ServiceLine:
                               max_size=2))
         return ServiceLine(procedure=draw(procedure(kind)), teeth=teeth,
                            diagnosis_pointers=pointers,
-                           prosthesis=draw(maybe(st.sampled_from(["INST", "R"]))), **common)
+                           prosthesis=draw(maybe(st.sampled_from(["I", "R"]))), **common)
     drug = draw(maybe(st.builds(DrugIdentification, st.from_regex(r"[0-9]{11}", fullmatch=True),
                                 qty, st.sampled_from(["UN", "ML", "ME"]))))
     end = draw(maybe(day)) if common["service_date"] else None
