@@ -11,7 +11,10 @@ from pathlib import Path
 
 from claimhouse.x12 import EnvelopeWriter, InterchangeHeader, SequentialControlNumbers, fixed_clock
 
-TOML_SQLITE = "[drop]\nstable_seconds = 0\nmax_attempts = 100\n"
+# Envelope-only drops (the fictional files here are not implementation-guide valid);
+# test_batch_full.py runs validation, acks and the store over generated valid files.
+DROP_BASICS = "stable_seconds = 0\nmax_attempts = 100\nvalidation_level = 0\nload = false\n"
+TOML_SQLITE = f"[drop]\n{DROP_BASICS}"
 
 
 def interchange(control: int, *, claims: int = 2, sender: str = "SUBMITTER1") -> bytes:

@@ -17,13 +17,13 @@ from claimhouse.batch import FileOutcome, Journal, Runner, load_config
 from claimhouse.batch._journal import CommitResult
 from claimhouse.batch._tables import audit, jobs, sets
 from claimhouse.batch._workers import run_workers
-from tests.batch_build import interchange, make_drop, memory_dir, mixed_batch
+from tests.batch_build import DROP_BASICS, interchange, make_drop, memory_dir, mixed_batch
 from tests.conftest_pg import PostgresServer
 from tests.conftest_pg import postgres as postgres  # the fixture
 
 
 def _pg_drop(root: Path, url: str, extra: str = "") -> Path:
-    return make_drop(root, f"[drop]\nstable_seconds = 0\n{extra}[database]\nurl = '{url}'\n")
+    return make_drop(root, f"[drop]\n{DROP_BASICS}{extra}[database]\nurl = '{url}'\n")
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ Example (every key optional; shown with its default)::
 
     [drop]
     accept = ["835", "837", "999", "277"]   # ST01 values accepted; others are rejected
-    validation_level = 2                    # WEDI SNIP level passed to the validator
+    validation_level = 2                    # SNIP level 1-5 (999/TA1); 0 = envelope only
+    load = true                             # load accepted 837/835 into the store, reconcile
     stable_seconds = 5.0                    # a file must be untouched this long to be taken
     poll_seconds = 10.0                     # `batch watch` polling interval
     lease_seconds = 300.0                   # a claimed job's lease (other workers wait)
@@ -75,6 +76,7 @@ class DropConfig:
     root: Path
     accept: frozenset[str] = _DEFAULT_ACCEPT
     validation_level: int = 2
+    load: bool = True
     stable_seconds: float = 5.0
     poll_seconds: float = 10.0
     lease_seconds: float = 300.0
@@ -206,7 +208,8 @@ def parse_config(text: str, root: Path, *, source: str = CONFIG_NAME,
     emit = _Section(source, "emit", data.get("emit", {}))
     kw: dict[str, Any] = {
         "accept": drop.choices("accept", _DEFAULT_ACCEPT, None),
-        "validation_level": drop.integer("validation_level", 2, lo=1, hi=7),
+        "validation_level": drop.integer("validation_level", 2, lo=0, hi=5),
+        "load": drop.flag("load", True),
         "stable_seconds": drop.number("stable_seconds", 5.0),
         "poll_seconds": drop.number("poll_seconds", 10.0, minimum=0.01),
         "lease_seconds": drop.number("lease_seconds", 300.0, minimum=1.0),

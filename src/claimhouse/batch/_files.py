@@ -101,17 +101,25 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_synced(path: Path, chunks: bytes | Iterator[bytes]) -> None:
+    """Write ``path`` (mode 0600) and fsync it; the caller fsyncs the folder.
+
+    For private folders (a job's staging folder) where no reader can see a partial file.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+            fh.write(chunk)
+        fh.flush()
+        step("write-before-fsync")
+        os.fsync(fh.fileno())
+
+
 def write_atomic(path: Path, chunks: bytes | Iterator[bytes]) -> None:
     """Write ``path`` (mode 0600) through a temporary name, fsync, rename, fsync its folder."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
-                fh.write(chunk)
-            fh.flush()
-            step("write-before-fsync")
-            os.fsync(fh.fileno())
+        write_synced(tmp, chunks)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -164,7 +172,6 @@ def place_file(src: Path, dest: Path, job_id: int) -> Path:
             if not os.path.samestat(os.lstat(src), os.lstat(target)):
                 continue
         fsync_dir(target.parent)
-        os.unlink(src)
-        fsync_dir(src.parent)
+        os.unlink(src)  # not fsynced: after a power cut it can only reappear as a 2nd link
         return target
     raise FileExistsError(errno.EEXIST, "no free destination name", str(dest))

@@ -46,10 +46,11 @@ class Job:
     reason: str | None
     dest: str | None
     claims: int
+    received: float = 0.0
 
     @property
     def info(self) -> JobInfo:
-        return JobInfo(self.id, self.name, self.day)
+        return JobInfo(self.id, self.name, self.day, self.received)
 
 
 class _Lost(Exception):
@@ -111,7 +112,7 @@ class Journal:
             detail = "claimed" if old == "pending" else f"lease taken over from {row['worker']}"
             self._audit(conn, row["id"], old, new, detail)
         return Job(row["id"], row["name"], new, attempts, row["day"], row["outcome"],
-                   row["reason"], row["dest"], row["claims"])
+                   row["reason"], row["dest"], row["claims"], row["discovered_at"])
 
     def renew(self, job: Job) -> bool:
         """Extend this worker's lease on ``job``; False when it is no longer ours."""

@@ -41,6 +41,8 @@ class JobInfo:
     id: int
     name: str
     day: str
+    received: float = 0.0
+    """When the file was discovered (epoch seconds): the clock for its acknowledgments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,12 @@ class FileOutcome:
     claims_count: int = 0
     interchanges: list[InterchangeKey] = field(default_factory=list)
     sets: list[SetSummary] = field(default_factory=list)
+    source: Path | None = None
+    """Where the file is while the job runs, when :meth:`Pipeline.load` must read it."""
+    sha256: str | None = None
+    """Set by the runner before the commit."""
+    loaded: bool = False
+    """Set by a pipeline whose load stored something (the runner then reconciles)."""
 
     @classmethod
     def rejected(cls, reason: str) -> FileOutcome:

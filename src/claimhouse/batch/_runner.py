@@ -20,6 +20,7 @@ written twice under two names.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import fcntl
 import os
@@ -30,9 +31,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from claimhouse.batch._config import DropConfig
@@ -40,18 +40,22 @@ from claimhouse.batch._faults import step as fault_point
 from claimhouse.batch._files import (
     DropLayout,
     free_destination,
+    fsync_dir,
     is_candidate,
-    move_durable,
     place_file,
     remove_tree,
     safe_name,
     sha256_file,
     write_atomic,
+    write_synced,
 )
 from claimhouse.batch._journal import CommitResult, Job, Journal
 from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
-from claimhouse.batch._tables import create_tables
+from claimhouse.batch._tables import create_tables, make_engine, open_journal_store
 from claimhouse.errors import ConfigError
+
+if TYPE_CHECKING:
+    from claimhouse.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +80,23 @@ class Summary:
     vanished: int = 0
     errors: int = 0
     claims: int = 0
+    reconciled: int = 0
     seconds: float = 0.0
     error_messages: list[str] = field(default_factory=list)
 
     def add(self, other: Summary) -> None:
         for name in ("files", "accepted", "rejected", "duplicates", "vanished", "errors",
-                     "claims"):
+                     "claims", "reconciled"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.error_messages.extend(other.error_messages)
+
+
+def _default_pipeline(config: DropConfig, store: Store | None) -> Pipeline:
+    if config.validation_level == 0 and store is None:
+        return EnvelopePipeline(config)
+    from claimhouse.batch._full import FullPipeline  # validation and store load lazily
+
+    return FullPipeline(config, store)
 
 
 def default_worker_name() -> str:
@@ -98,14 +111,19 @@ class Runner:
                  on_event: Callable[[Event], None] | None = None) -> None:
         self.config = config
         self.layout = DropLayout(config.root)
-        self.pipeline: Pipeline = pipeline or EnvelopePipeline(config)
         self.on_event = on_event or (lambda event: None)
         self.layout.ensure()
         self._lock: IO[bytes] | None = None
         if config.is_sqlite:
             self._lock = self._single_worker_lock()
-        self.engine = engine or create_engine(config.database_url)
+        self.store: Store | None = None
+        if engine is None and pipeline is None and config.load:
+            self.store = open_journal_store(config.database_url)
+            engine = self.store.engine
+        self.engine = engine or make_engine(config.database_url)
+        self.pipeline: Pipeline = pipeline or _default_pipeline(config, self.store)
         create_tables(self.engine)
+        self._loaded = False
         self.journal = Journal(self.engine, worker or default_worker_name(),
                                config.lease_seconds)
         if config.is_sqlite:
@@ -188,7 +206,8 @@ class Runner:
         work = self.layout.work_file(job.id, job.name)
         if not work.exists() and not work.is_symlink():
             try:
-                move_durable(self.layout.inbox / job.name, work)
+                # No fsync needed: a retry looks for the file in work/ and then in inbox/.
+                os.rename(self.layout.inbox / job.name, work)
             except FileNotFoundError:
                 self.journal.finalize(job, "vanished", "file disappeared before it was claimed")
                 summary.vanished += 1
@@ -225,12 +244,14 @@ class Runner:
         if result is not CommitResult.DONE:
             remove_tree(staging)
             self._emit("lost-lease", job, "another worker took the job over")
-            return Job(job.id, job.name, "lost", job.attempts, job.day, None, None, None, 0)
+            return dataclasses.replace(job, state="lost")
         fault_point("committed")
+        self._loaded = self._loaded or outcome.loaded
         verdict = "accepted" if outcome.accepted else "rejected"
-        return Job(job.id, job.name, "done", job.attempts, job.day, verdict,
-                   outcome.reason or None, self._dest(job, outcome.accepted),
-                   outcome.claims_count)
+        return dataclasses.replace(job, state="done", outcome=verdict,
+                                   reason=outcome.reason or None,
+                                   dest=self._dest(job, outcome.accepted),
+                                   claims=outcome.claims_count)
 
     def _interchange_duplicates(self, outcome: FileOutcome) -> FileOutcome:
         for key in outcome.interchanges if outcome.accepted else []:
@@ -257,6 +278,7 @@ class Runner:
 
     def _commit(self, job: Job, outcome: FileOutcome, sha: str | None, size: int,
                 record_sha: bool) -> CommitResult:
+        outcome.sha256 = sha
         return self.journal.commit(job, outcome, sha=sha, size=size,
                                    dest=self._dest(job, outcome.accepted),
                                    record_sha=record_sha, load=self.pipeline.load)
@@ -269,16 +291,19 @@ class Runner:
         staging.mkdir(mode=0o700, exist_ok=True)
         stem = f"{safe_name(job.name)}.{job.id}"
         for kind, data in outputs:
-            write_atomic(staging / f"{stem}.{safe_name(kind)}", data)
+            write_synced(staging / f"{stem}.{safe_name(kind)}", data)
+        fsync_dir(staging)  # outputs are durable before the commit that promises them
         fault_point("staged")
 
     def _finish(self, job: Job, summary: Summary) -> None:
         staging = self.layout.staging(job.id)
         if staging.is_dir():
-            for out in sorted(staging.iterdir()):
-                if not out.name.startswith("."):
-                    move_durable(out, self.layout.outbox / out.name)
-                    fault_point("published")
+            outputs = sorted(p for p in staging.iterdir() if not p.name.startswith("."))
+            for out in outputs:
+                os.replace(out, self.layout.outbox / out.name)
+                fault_point("published")
+            if outputs:
+                fsync_dir(self.layout.outbox)
         dest = self.layout.root / (job.dest or self._dest(job, job.outcome == "accepted"))
         if not self.layout.inside(dest):
             raise OSError(errno.EPERM, "destination outside the drop")
@@ -342,8 +367,24 @@ class Runner:
         self.discover()
         while not (stop and stop.is_set()) and self.step(summary):
             pass
+        if self._loaded and self.store is not None:
+            self._reconcile(summary)
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _reconcile(self, summary: Summary) -> None:
+        """Match newly loaded 835 payments to claims (claimhouse.reconcile), once a run."""
+        from claimhouse.reconcile import reconcile
+
+        assert self.store is not None
+        try:
+            run = reconcile(self.store)
+        except Exception as exc:  # the files are safe; the next run reconciles again
+            summary.errors += 1
+            summary.error_messages.append(f"reconcile failed: {type(exc).__name__}")
+            return
+        self._loaded = False
+        summary.reconciled += run.payments_matched
 
     def watch(self, stop: threading.Event) -> Summary:
         """Poll the inbox until ``stop`` is set; stops after the file in hand."""

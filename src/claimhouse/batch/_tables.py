@@ -16,6 +16,8 @@ These belong in the store's Alembic migrations once those exist; until then
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -27,9 +29,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    create_engine,
+    event,
     text,
 )
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from claimhouse.store import Store
 
 metadata = MetaData()
 
@@ -104,3 +111,32 @@ def create_tables(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
         metadata.create_all(conn, checkfirst=True)
+
+
+def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # one fsync per commit...
+    cursor.execute("PRAGMA synchronous=FULL")  # ...and every commit survives a power cut
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the journal: SQLite in WAL mode with full synchronous commits."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_durable)
+    return engine
+
+
+def open_journal_store(url: str) -> Store:
+    """The claim store at ``url`` (migrated), its engine also durable enough for the journal
+    (SQLite: full synchronous commits), so a file's results and its done mark share one
+    transaction."""
+    from claimhouse.store import open_store
+
+    store = open_store(url)
+    if store.engine.dialect.name == "sqlite":
+        event.listen(store.engine, "connect", _sqlite_durable)
+        store.engine.dispose()  # connections opened by the migration predate the listener
+    return store

@@ -49,7 +49,8 @@ def _finish(summary: Summary, lines: _Lines) -> None:
     record = {"event": "summary", "files": summary.files, "accepted": summary.accepted,
               "rejected": summary.rejected, "duplicates": summary.duplicates,
               "vanished": summary.vanished, "errors": summary.errors,
-              "claims": summary.claims, "seconds": round(summary.seconds, 3)}
+              "claims": summary.claims, "reconciled": summary.reconciled,
+              "seconds": round(summary.seconds, 3)}
     if lines.as_json:
         lines.write(record)
     for message in summary.error_messages:
