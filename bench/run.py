@@ -15,12 +15,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_batch
 import bench_tokenizer
 import bench_validate
 
 # Explicit list: add one line per benchmark module (name -> run function).
 BENCHES: dict[str, Callable[[], dict[str, Any]]] = {
     "tokenizer": bench_tokenizer.run,
+    "batch": bench_batch.run,
     "validate": bench_validate.run,
 }
 
