@@ -16,7 +16,10 @@ from claimhouse.cli._batch import batch_group
 from claimhouse.cli._generate import generate_group
 from claimhouse.cli._inspect import inspect_command
 from claimhouse.cli._parse import parse_command
+from claimhouse.cli._reconcile import explain_command, reconcile_command
+from claimhouse.cli._report import report_command
 from claimhouse.cli._schema import schema_command
+from claimhouse.cli._store import load_command
 from claimhouse.cli._validate import validate_command
 from claimhouse.errors import ClaimhouseError, InputError
 
@@ -50,6 +53,10 @@ cli.add_command(inspect_command)
 cli.add_command(parse_command)
 cli.add_command(schema_command)
 cli.add_command(validate_command)
+cli.add_command(load_command)
+cli.add_command(reconcile_command)
+cli.add_command(explain_command)
+cli.add_command(report_command)
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ from claimhouse.models._remittance import (
     RemittancePayer,
 )
 from claimhouse.models._remittance_claim import ClaimPayment, PaymentAdjustment, ServicePayment
-from claimhouse.models._remittance_parts import EntityName, ReferenceId
+from claimhouse.models._remittance_parts import EntityName, ReferenceId, RemarkCode
 
 CASES = ("paid", "copay", "zero-pay", "partial", "denied", "reversed-repaid", "reversed",
          "split", "secondary", "overpaid-recovered", "svc06", "pending")
@@ -138,6 +138,8 @@ def _svc(line: ServiceLine, paid: Decimal, adjs: list[PaymentAdjustment], *,
                         adjustments=[PaymentAdjustment(a.group_code, a.reason_code,
                                                        (a.amount or Decimal(0)) * sign)
                                      for a in adjs], references=refs)
+    if adjs and adjs[0].reason_code == "29":  # a timely-filing denial says so in LQ*HE
+        sp.remark_codes = [RemarkCode("HE", "MA130")]
     if original:  # the payer paid another code: SVC01 what it paid, SVC06 what was billed
         sp.procedure_code, sp.modifiers = "99212", []
         sp.original_procedure_qualifier, sp.original_procedure_code = "HC", code

@@ -1,0 +1,47 @@
+"""`claimhouse report summary|claims|denials|unmatched|aging|patient-balances`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TextIO
+
+import click
+
+from claimhouse.cli._store import db_option, open_or_exit
+from claimhouse.reports import FORMATS, REPORTS, ReportFilter, render
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter("expected YYYY-MM-DD") from None
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice(list(REPORTS)))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True)
+@click.option("--payer", default=None, help="Only this payer (id or name).")
+@click.option("--since", default=None, callback=_date, metavar="YYYY-MM-DD",
+              help="Only claims with service on or after this date (remits paid since).")
+@click.option("--as-of", "as_of", default=None, callback=_date, metavar="YYYY-MM-DD",
+              help="The day ages are counted to (default: today).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Output file (default: standard output).")
+@db_option
+def report_command(name: str, fmt: str, payer: str | None, since: date | None,
+                   as_of: date | None, output: TextIO, db: str | None) -> None:
+    """Reconciliation reports: summary (claims by state, expected vs paid per payer,
+    remittance totals), claims, denials (by CARC/RARC), unmatched remits, A/R aging
+    (0-30 ... 120+ days) and patient balances."""
+    store = open_or_exit(db)
+    filt = ReportFilter(payer=payer, since=since, today=as_of or date.today())
+    try:
+        with store.session() as session:
+            sections = REPORTS[name](session, filt)
+    finally:
+        store.close()
+    output.write(render(sections, fmt))
