@@ -78,3 +78,21 @@ def memory_dir(prefix: str) -> Path:
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
     return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+
+
+def valid_837(control: int, *, sender: str = "CLINIC1") -> bytes:
+    """A guide-valid 837P (the project's fictional claim fixture) with ISA13 = ``control``,
+    written by the project's own 837 writer."""
+    import json
+
+    from claimhouse.models import load_claim_batch
+    from claimhouse.transactions.claims837 import write_claim_batch
+
+    root = Path(__file__).resolve().parents[1]
+    data = json.loads((root / "fixtures" / "json" / "claims-professional.json").read_text())
+    batch = load_claim_batch(data)
+    out = io.BytesIO()
+    write_claim_batch(batch, out, sender=sender, receiver=batch.receiver.id,
+                      clock=fixed_clock(datetime(2026, 1, 5, 10, 0)),
+                      control_numbers=SequentialControlNumbers(control))
+    return out.getvalue()

@@ -175,3 +175,10 @@ def place_file(src: Path, dest: Path, job_id: int) -> Path:
         os.unlink(src)  # not fsynced: after a power cut it can only reappear as a 2nd link
         return target
     raise FileExistsError(errno.EEXIST, "no free destination name", str(dest))
+
+
+def starts_like_x12(path: Path) -> bool:
+    """Whether the file opens with ``ISA`` (after an optional UTF-8 BOM and blank lines)."""
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n\t ").startswith(b"ISA")

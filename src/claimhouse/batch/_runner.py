@@ -46,6 +46,7 @@ from claimhouse.batch._files import (
     remove_tree,
     safe_name,
     sha256_file,
+    starts_like_x12,
     write_atomic,
     write_synced,
 )
@@ -223,6 +224,8 @@ class Runner:
         record_sha = False
         if work.is_symlink():
             outcome = FileOutcome.rejected("not a regular file")
+        elif not starts_like_x12(work):  # junk is rejected without reading all of it
+            outcome = self.pipeline.process(work, job.info)
         else:
             sha, size = sha256_file(work)
             fault_point("hashed")
