@@ -108,7 +108,7 @@ def iter_claims(ts: TransactionSet, kind: ClaimKind, *, findings: list[Finding] 
     for s in tmap.stream(ts.segments, component=ts.delimiters.component, findings=findings,
                          location=loc):
         if s.frames:
-            if len(s.frames) >= 3:
+            if isinstance(s.item, DClaim):  # HL levels stream too: nothing is kept
                 yield _claim_of(s.item, s.frames, s.partial, ctx)
         elif header is not None:
             root: Doc837 = s.item
