@@ -15,6 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_835
 import bench_837
 import bench_batch
 import bench_tokenizer
@@ -24,6 +25,7 @@ import bench_validate
 BENCHES: dict[str, Callable[[], dict[str, Any]]] = {
     "tokenizer": bench_tokenizer.run,
     "batch": bench_batch.run,
+    "835": bench_835.run,
     "837": bench_837.run,
     "validate": bench_validate.run,
 }

@@ -26,6 +26,7 @@ from claimhouse.models import (
     from_json,
     to_json,
 )
+from claimhouse.transactions._model_json import json_encoder_for
 from claimhouse.transactions.x221 import remittance_map, write_remittances
 from claimhouse.x12 import EnvelopeReader, SequentialControlNumbers
 from tests._835_helpers import CLOCK, read_all
@@ -119,3 +120,11 @@ def test_stream_gives_the_same_claims(remittance: Remittance) -> None:
 @given(REMITTANCE)
 def test_same_models_clock_and_numbers_give_same_bytes(remittance: Remittance) -> None:
     assert _write([remittance]) == _write([remittance])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(REMITTANCE)
+def test_compiled_json_encoder_equals_to_json(remittance: Remittance) -> None:
+    assert json_encoder_for(Remittance)(remittance) == to_json(remittance)
+    for claim in remittance.claims():
+        assert json_encoder_for(ClaimPayment)(claim) == to_json(claim)

@@ -1,128 +1,48 @@
 """The reading half of the map engine: segments in, models out, in one streaming pass.
 
 A definition is compiled once into, per loop, a dispatch table ``segment id -> candidates``
-that already folds in the walk up the enclosing loops (innermost first), and, per segment,
-an extractor closure that turns elements into keyword arguments. Loop models are built
-when their loop closes, from the keyword arguments gathered so far, so models may have
-required fields. A loop marked ``stream="true"`` is handed out as soon as it closes
-instead of being kept in its parent.
+that already folds in the walk up the enclosing loops (innermost first), with qualifier
+values looked up in a dict, and, per segment, generated extractor functions that turn
+elements into keyword arguments. Loop models are built when their loop closes, from the
+keyword arguments gathered so far, so models may have required fields. A loop marked
+``stream="true"`` is handed out as soon as it closes instead of being kept in its parent.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from claimhouse.errors import X12Error
+from claimhouse.transactions._engine_codegen import compile_extractor
 from claimhouse.transactions._engine_def import (
     EXTRA_FIELD,
     STAND_IN,
     Definition,
-    ElementDef,
     LoopDef,
     SegmentDef,
 )
 from claimhouse.x12 import Finding, Location, Segment, Severity
 
-Extractor = Callable[[list[str], str], dict[str, Any]]
-
-
-def _decimal(text: str) -> Decimal:
-    value = Decimal(text)
-    if not value.is_finite():
-        raise ValueError("not a finite number")
-    return value
-
-
-def _date8(text: str) -> date:
-    if len(text) != 8 or not text.isdigit():
-        raise ValueError("not a CCYYMMDD date")
-    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-
-
-_CONVERT: dict[str, Callable[[str], Any] | None] = {
-    "str": None, "dec": _decimal, "date": _date8, "int": int, "strlist": None,
-}
-
-
-def _extractor(elements: list[ElementDef], base: int = 0) -> Extractor:
-    """A closure turning a segment's elements into ``{field: value}`` (empty ones skipped)."""
-    simple = tuple((e.pos + base, e.field, _CONVERT[e.kind]) for e in elements
-                   if e.comp is None and e.to is None)
-    ranges = tuple((e.pos + base, e.to + base, e.field) for e in elements
-                   if e.comp is None and e.to is not None)
-    comps: dict[int, list[tuple[int, int | None, str, Callable[[str], Any] | None]]] = {}
-    for e in elements:
-        if e.comp is not None:
-            comps.setdefault(e.pos + base, []).append((e.comp, e.to, e.field, _CONVERT[e.kind]))
-    comp_items = tuple((p, tuple(v)) for p, v in comps.items())
-
-    def extract(els: list[str], sep: str) -> dict[str, Any]:
-        try:
-            return fast(els, sep, False)
-        except (ValueError, ArithmeticError):
-            kw = fast(els, sep, True)
-            raise _Partial(kw) from None
-
-    def fast(els: list[str], sep: str, lenient: bool) -> dict[str, Any]:
-        n = len(els)
-        kw: dict[str, Any] = {}
-        for p, name, conv in simple:
-            if p < n:
-                v = els[p]
-                if v:
-                    if lenient and conv is not None:
-                        _lenient(kw, name, conv, v)
-                    else:
-                        kw[name] = v if conv is None else conv(v)
-        for p, to, name in ranges:
-            vals = [v for v in els[p:to + 1] if v]
-            if vals:
-                kw[name] = vals
-        for p, specs in comp_items:
-            if p < n and els[p]:
-                parts = els[p].split(sep)
-                m = len(parts)
-                for ci, cto, name, conv in specs:
-                    if cto is not None:
-                        vals = [v for v in parts[ci:cto + 1] if v]
-                        if vals:
-                            kw[name] = vals
-                    elif ci < m and parts[ci]:
-                        v = parts[ci]
-                        if lenient and conv is not None:
-                            _lenient(kw, name, conv, v)
-                        else:
-                            kw[name] = v if conv is None else conv(v)
-        return kw
-
-    return extract
-
-
-def _lenient(kw: dict[str, Any], name: str, conv: Callable[[str], Any], v: str) -> None:
-    with contextlib.suppress(ValueError, ArithmeticError):
-        kw[name] = conv(v)
-
-
-class _Partial(Exception):
-    """Some element of a segment did not convert; ``kw`` holds the ones that did."""
-
-    def __init__(self, kw: dict[str, Any]) -> None:
-        super().__init__()
-        self.kw = kw
-
-
 Handler = Callable[[list[Any], list[str], str], None]
-"""(frame, elements, component separator) -> None; raises ValueError/ArithmeticError on a
-value that does not convert."""
+"""(frame, elements, component separator) -> None. Raises :class:`Partial` when some value
+did not convert but the rest was mapped, ``ValueError`` when nothing was mapped."""
+
+
+class Partial(Exception):
+    """Some element of a single segment did not convert; the others were mapped."""
+
+
+class _Duplicate(Exception):
+    """A segment that may occur once in its loop occurred again: kept as an extra."""
+
+
+_BAD = (ValueError, ArithmeticError)
 
 
 def _handler(seg: SegmentDef) -> Handler:
-    outer = _extractor(seg.elements)
+    strict, lenient = compile_extractor(seg.elements)
     idx, attr = seg.index, seg.attr or ""
     if seg.target == "self":
         def on_self(frame: list[Any], els: list[str], sep: str) -> None:
@@ -131,10 +51,10 @@ def _handler(seg: SegmentDef) -> Handler:
                 raise _Duplicate
             seen.add(idx)
             try:
-                frame[1].update(outer(els, sep))
-            except _Partial as part:
-                frame[1].update(part.kw)
-                raise
+                frame[1].update(strict(els, sep))
+            except _BAD:
+                frame[1].update(lenient(els, sep))
+                raise Partial from None
         return on_self
     if seg.target == "object":
         def on_object(frame: list[Any], els: list[str], sep: str) -> None:
@@ -144,26 +64,22 @@ def _handler(seg: SegmentDef) -> Handler:
             seen.add(idx)
             objs = frame[2]
             try:
-                kw = outer(els, sep)
-            except _Partial as part:
-                objs.setdefault(attr, {}).update(part.kw)
-                raise
+                kw = strict(els, sep)
+            except _BAD:
+                objs.setdefault(attr, {}).update(lenient(els, sep))
+                raise Partial from None
             if attr in objs:
                 objs[attr].update(kw)
             else:
                 objs[attr] = kw
         return on_object
-    handler = _list_handler(seg, outer)
-
-    def on_list(frame: list[Any], els: list[str], sep: str) -> None:
-        try:
-            handler(frame, els, sep)
-        except _Partial:  # a list item is kept whole or not at all
-            raise ValueError("unconvertible element") from None
-    return on_list
+    return _list_handler(seg, strict)
 
 
-def _list_handler(seg: SegmentDef, outer: Extractor) -> Handler:
+def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, Any]]
+                  ) -> Handler:
+    """A list segment becomes an item (or, with a repeat, items) whole, or raises
+    ``ValueError`` and becomes an extra."""
     rep, attr, cls = seg.repeat, seg.attr or "", seg.cls
     if rep is None:
         def on_item(frame: list[Any], els: list[str], sep: str) -> None:
@@ -174,11 +90,18 @@ def _list_handler(seg: SegmentDef, outer: Extractor) -> Handler:
             else:
                 lst.append(item)
         return on_item
-    groups = [_extractor(rep.elements, rep.start - 1 + k * rep.size) for k in range(rep.max)]
+    groups = [compile_extractor(rep.elements, rep.start - 1 + k * rep.size)[0]
+              for k in range(rep.max)]
     if rep.list_attr is None:
+        start, size = rep.start, rep.size
+
         def on_flat(frame: list[Any], els: list[str], sep: str) -> None:
             shared = outer(els, sep)
-            items = [cls(**shared, **g) for g in (ex(els, sep) for ex in groups) if g]
+            items = []
+            for ex in groups[:(len(els) - start + size - 1) // size]:
+                g = ex(els, sep)
+                if g:
+                    items.append(cls(**shared, **g))
             lst = frame[1].get(attr)
             if lst is None:
                 frame[1][attr] = items
@@ -202,30 +125,50 @@ def _list_handler(seg: SegmentDef, outer: Extractor) -> Handler:
     return on_nested
 
 
-class _Duplicate(Exception):
-    """A segment that may occur once in its loop occurred again: kept as an extra."""
-
-
 @dataclass(slots=True)
 class _Candidate:
     up: int
     match_pos: int | None
     match_values: frozenset[str] | None
-    handler: Handler | None
+    handler: Handler
     opens: CompiledLoop | None
+
+
+Dispatch = tuple[int, dict[str, _Candidate], _Candidate | None, tuple[_Candidate, ...]]
+"""(qualifier position or -1, qualifier value -> candidate, fallback, all candidates)."""
 
 
 class CompiledLoop:
     """A loop definition with its dispatch table and the object classes of its parts."""
 
-    __slots__ = ("depth", "ldef", "object_classes", "table")
+    __slots__ = ("depth", "ldef", "object_classes", "stream", "table")
 
     def __init__(self, ldef: LoopDef, depth: int) -> None:
         self.ldef = ldef
         self.depth = depth
-        self.table: dict[str, tuple[_Candidate, ...]] = {}
+        self.stream = ldef.stream
+        self.table: dict[str, Dispatch] = {}
         self.object_classes = {s.attr: s.cls for s in ldef.segments()
                                if s.target == "object" and s.attr}
+
+
+def _dispatch(cands: list[_Candidate]) -> Dispatch:
+    """Precompute the choice among candidates: the first whose qualifier matches wins."""
+    positions = {c.match_pos for c in cands if c.match_values is not None}
+    if len(positions) > 1:
+        return (-2, {}, None, tuple(cands))  # mixed positions: scan in order
+    pos = positions.pop() if positions else -1
+    by_value: dict[str, _Candidate] = {}
+    fallback = None
+    for c in cands:
+        if c.match_values is None:
+            if fallback is None:
+                fallback = c
+            continue
+        if fallback is None:  # a qualified candidate after the fallback never wins
+            for v in c.match_values:
+                by_value.setdefault(v, c)
+    return (pos if pos is not None else -1, by_value, fallback, tuple(cands))
 
 
 def compile_reader(defn: Definition) -> CompiledLoop:
@@ -260,8 +203,22 @@ def compile_reader(defn: Definition) -> CompiledLoop:
                     up, trig.match_pos, trig.match_values, handlers[id(trig)],
                     compiled[id(sub)]))
             node, up = node.parent, up + 1
-        cl.table = {k: tuple(v) for k, v in table.items()}
+        cl.table = {k: _dispatch(v) for k, v in table.items()}
     return root
+
+
+def _choose(d: Dispatch, els: list[str]) -> _Candidate | None:
+    pos, by_value, fallback, cands = d
+    if pos >= 0:
+        return by_value.get(els[pos], fallback) if pos < len(els) else fallback
+    if pos == -1:
+        return fallback
+    for c in cands:
+        mp = c.match_pos
+        if c.match_values is None or (mp is not None and mp < len(els)
+                                      and els[mp] in c.match_values):
+            return c
+    return None
 
 
 def _raw(els: list[str], sep: str) -> list[str]:
@@ -302,6 +259,18 @@ class Streamed:
         return id(self.frames[0])
 
 
+def _attach(parent_kw: dict[str, Any], cl: CompiledLoop, obj: Any) -> None:
+    attr = cl.ldef.attr or ""
+    if cl.ldef.is_list:
+        lst = parent_kw.get(attr)
+        if lst is None:
+            parent_kw[attr] = [obj]
+        else:
+            lst.append(obj)
+    else:
+        parent_kw[attr] = obj
+
+
 def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
                stream: bool, findings: list[Finding] | None = None,
                location: Location | None = None) -> Iterator[Streamed]:
@@ -310,66 +279,65 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
     stack: list[list[Any]] = [[root, {}, {}, set()]]
     frame = stack[0]
     cl = root
-    last = "(start)"
-
-    def close_to(depth: int) -> Iterator[Streamed]:
-        while len(stack) > depth + 1:
-            top = stack.pop()
-            tcl: CompiledLoop = top[0]
-            obj = build_model(tcl, top[1], top[2], last)
-            if stream and tcl.ldef.stream:
-                yield Streamed(obj, tuple(stack))
-                continue
-            parent_kw = stack[-1][1]
-            attr = tcl.ldef.attr or ""
-            if tcl.ldef.is_list:
-                lst = parent_kw.get(attr)
-                if lst is None:
-                    parent_kw[attr] = [obj]
-                else:
-                    lst.append(obj)
-            else:
-                parent_kw[attr] = obj
-
+    table = root.table
     for seg in segments:
         els = seg.elements
-        cands = cl.table.get(els[0])
-        chosen = None
-        if cands is not None:
-            for c in cands:
-                if c.match_values is None or (
-                        c.match_pos is not None and c.match_pos < len(els)
-                        and els[c.match_pos] in c.match_values):
-                    chosen = c
-                    break
+        d = table.get(els[0])
+        if d is None:
+            _extra(frame, els, sep)
+            continue
+        pos = d[0]
+        if pos >= 0:
+            chosen = d[1].get(els[pos], d[2]) if pos < len(els) else d[2]
+        elif pos == -1:
+            chosen = d[2]
+        else:
+            chosen = _choose(d, els)
         if chosen is None:
             _extra(frame, els, sep)
             continue
-        if chosen.up:
-            last = f"at segment {seg.ordinal}"
-            yield from close_to(cl.depth - chosen.up)
+        up = chosen.up
+        if up:
+            where = f"at segment {seg.ordinal}"
+            for _ in range(up):
+                top = stack.pop()
+                tcl = top[0]
+                obj = build_model(tcl, top[1], top[2], where)
+                if stream and tcl.stream:
+                    yield Streamed(obj, tuple(stack))
+                else:
+                    _attach(stack[-1][1], tcl, obj)
             frame = stack[-1]
             cl = frame[0]
+            table = cl.table
         if chosen.opens is not None:
-            frame = [chosen.opens, {}, {}, set()]
-            stack.append(frame)
             cl = chosen.opens
+            table = cl.table
+            frame = [cl, {}, {}, set()]
+            stack.append(frame)
         try:
-            chosen.handler(frame, els, sep)  # type: ignore[misc]
+            chosen.handler(frame, els, sep)
         except _Duplicate:
             _extra(frame, els, sep)
-        except _Partial:
+        except Partial:
             # mapped as far as it converts; the raw segment stands in for it when written
             _extra(frame, [STAND_IN + els[0], *els[1:]], sep)
             if findings is not None:
                 findings.append(_bad_value(seg, location))
-        except (ValueError, ArithmeticError):
+        except _BAD:
             _extra(frame, els, sep)
             if findings is not None:
                 findings.append(_bad_value(seg, location))
-    last = "at the end of the transaction set"
-    yield from close_to(0)
-    yield Streamed(build_model(root, stack[0][1], stack[0][2], last), ())
+    where = "at the end of the transaction set"
+    while len(stack) > 1:
+        top = stack.pop()
+        tcl = top[0]
+        obj = build_model(tcl, top[1], top[2], where)
+        if stream and tcl.stream:
+            yield Streamed(obj, tuple(stack))
+        else:
+            _attach(stack[-1][1], tcl, obj)
+    yield Streamed(build_model(root, stack[0][1], stack[0][2], where), ())
 
 
 def _extra(frame: list[Any], els: list[str], sep: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from claimhouse.models import ClaimPayment, PaymentAdjustment, Remittance, ServicePayment, to_json
+from claimhouse.transactions._model_json import json_encoder_for
 
 JsonRecord = dict[str, Any]
 
@@ -22,8 +23,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 def remittance_to_json(remittance: Remittance) -> JsonRecord:
     """The JSON object of one remittance (amounts as strings, dates ISO 8601)."""
-    out: JsonRecord = to_json(remittance)
-    return out
+    return json_encoder_for(Remittance)(remittance)
 
 
 def payment_context(remittance: Remittance) -> JsonRecord:
@@ -41,9 +41,13 @@ def payment_context(remittance: Remittance) -> JsonRecord:
     return ctx
 
 
+_CLAIM_JSON = json_encoder_for(ClaimPayment)
+
+
 def claim_record(claim: ClaimPayment, context: JsonRecord) -> JsonRecord:
+    """One jsonl record: the remittance context, then the claim's fields."""
     rec: JsonRecord = dict(context)
-    rec.update(to_json(claim))
+    rec.update(_CLAIM_JSON(claim))
     return rec
 
 
