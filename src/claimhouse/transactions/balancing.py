@@ -25,22 +25,22 @@ _ZERO = Decimal(0)
 
 BALANCING_CODES: dict[str, FindingCode] = {c.code: c for c in (
     FindingCode("835-line-unbalanced", "A service line does not balance: SVC02 minus the "
-                "line's CAS amounts is not SVC03.", _E, 7, ik5="5",
+                "line's CAS amounts is not SVC03.", _E, 3, ik5="5",
                 fix="Send CAS adjustments for the whole difference between the line's charge "
                 "and its payment (X12 RFI 2348)."),
     FindingCode("835-claim-unbalanced", "A claim does not balance: CLP03 minus the claim- and "
-                "line-level CAS amounts is not CLP04.", _E, 7, ik5="5",
+                "line-level CAS amounts is not CLP04.", _E, 3, ik5="5",
                 fix="Claim balancing includes the service-line adjustments (X12 RFI 358)."),
     FindingCode("835-transaction-unbalanced", "The transaction does not balance: the sum of "
-                "CLP04 minus the PLB amounts is not BPR02.", _E, 7, ik5="5",
+                "CLP04 minus the PLB amounts is not BPR02.", _E, 3, ik5="5",
                 fix="BPR02 must equal the claim payments less the provider adjustments."),
-    FindingCode("835-negative-payment", "BPR02 (total payment) is negative.", _E, 7, ik5="5",
+    FindingCode("835-negative-payment", "BPR02 (total payment) is negative.", _E, 3, ik5="5",
                 fix="Carry a net-negative balance forward with PLB FB instead (X12 RFI 222)."),
     FindingCode("835-adjustment-both-levels", "The same adjustment (group and reason code) is "
-                "reported at claim level and at service-line level of one claim.", _W, 7,
+                "reported at claim level and at service-line level of one claim.", _W, 3,
                 fix="Report each adjustment at one level only (X12 RFI 689)."),
     FindingCode("835-reversal-not-negated", "A reversal (CLP02 = 22) does not repeat the "
-                "original claim's amounts and adjustments negated.", _E, 7,
+                "original claim's amounts and adjustments negated.", _E, 3,
                 fix="Send the original's CLP03/CLP04 and every CAS amount with the opposite "
                 "sign (X12 RFI 2442, RFI 1429)."),
 )}
