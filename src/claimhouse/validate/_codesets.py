@@ -10,7 +10,7 @@ licensed and none ship here. The place-of-service list is the CMS list, shipped 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -35,6 +35,7 @@ def _icd() -> Any:
     return simple_icd_10_cm
 
 
+@lru_cache(maxsize=1 << 16)
 def icd10_status(code: str) -> str | None:
     """None when ``code`` is a billable ICD-10-CM code, else the finding code."""
     icd = _icd()

@@ -25,13 +25,16 @@ ACK_SET_IDS = frozenset({"999", "997"})
 Checker = Check837 | Check835
 
 
-def _read_source(source: Source) -> tuple[bytes, str]:
+def _read_source(source: Source) -> tuple[bytes | Path, str]:
+    """A path stays a path (both passes stream it); bytes and streams are read whole."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            return path.read_bytes(), os.fspath(source)
+            with path.open("rb"):
+                pass
         except OSError as exc:
             raise InputError(f"{os.fspath(source)}: cannot read ({exc.strerror})") from None
+        return path, os.fspath(source)
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), "<bytes>"
     return source.read(), str(getattr(source, "name", "<stream>"))
@@ -152,13 +155,18 @@ def validate_file(source: Source, level: int = 5, *, name: str | None = None,
     findings.extend(walk.findings)
     has_groups = any(icx.groups for icx in reader.interchanges)
     if level >= 2 and use_pyx12 and has_groups:  # pyx12 crashes on TA1-only files (#160)
-        findings.extend(_level2(data, name, findings, reader, level))
+        level2, pyx12_valid = _level2(data, name, findings, reader, level)
+        findings.extend(level2)
+    else:
+        pyx12_valid = None
     if walk.ack_sets or walk.ta1_interchanges:
         spec = VALIDATION_CODES["ack-not-acknowledged"]
         findings.append(Finding(spec.code, spec.summary, Location(file=name),
                                 spec.severity, spec.snip_level))
     findings.sort(key=lambda f: f.location.segment or 0)
-    return build_report(name, level, reader.interchanges, findings, walk.ta1_interchanges)
+    report = build_report(name, level, reader.interchanges, findings, walk.ta1_interchanges)
+    report.pyx12_valid = pyx12_valid
+    return report
 
 
 def _scope(f: Finding) -> tuple[str, str | None, str | None, str | None]:
@@ -166,8 +174,8 @@ def _scope(f: Finding) -> tuple[str, str | None, str | None, str | None]:
     return (f.code, loc.interchange, loc.group, loc.transaction_set)
 
 
-def _level2(data: bytes, name: str, ours: list[Finding], reader: EnvelopeReader,
-            level: int) -> list[Finding]:
+def _level2(data: bytes | Path, name: str, ours: list[Finding], reader: EnvelopeReader,
+            level: int) -> tuple[list[Finding], bool | None]:
     from claimhouse.validate._pyx12 import run_pyx12
 
     result = run_pyx12(data, name)
@@ -193,4 +201,4 @@ def _level2(data: bytes, name: str, ours: list[Finding], reader: EnvelopeReader,
                         file=name, segment=grp.start_segment, segment_id="GS", element=8,
                         interchange=icx.control_number, group=grp.control_number),
                         spec.severity, spec.snip_level))
-    return out
+    return out, result.valid

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -140,9 +140,17 @@ def _quiet_pyx12() -> Iterator[None]:
         logger.propagate, logger.level = saved[0], saved[1]
 
 
-def _text_stream(data: bytes) -> io.StringIO:
+def _text_stream(data: bytes | Path) -> IO[str]:
     """The file as pyx12 wants it: text starting at ISA (a BOM and leading line breaks
-    removed; pyx12 reads the first 106 characters as the ISA)."""
+    removed; pyx12 reads the first 106 characters as the ISA). A path is opened and
+    streamed (Latin-1, no newline translation), not read whole."""
+    if isinstance(data, Path):
+        fh = open(data, "rb")  # noqa: SIM115 - closed by pyx12's reader via the wrapper
+        head = fh.read(64)
+        skip = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        skip += len(head[skip:]) - len(head[skip:].lstrip(b"\r\n"))
+        fh.seek(skip)
+        return io.TextIOWrapper(fh, encoding="latin-1", newline="")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     data = data.lstrip(b"\r\n")
@@ -159,8 +167,9 @@ class Pyx12Result:
     """GS08 versions pyx12 has no map for (level 2 not checked for them)."""
 
 
-def run_pyx12(data: bytes, name: str | None) -> Pyx12Result:
-    """Validate ``data`` with pyx12 and translate its errors into findings."""
+def run_pyx12(data: bytes | Path, name: str | None) -> Pyx12Result:
+    """Validate ``data`` (bytes, or a file streamed from its path) with pyx12 and
+    translate its errors into findings."""
     import pyx12.errors
     import pyx12.params
     import pyx12.x12n_document
@@ -169,10 +178,11 @@ def run_pyx12(data: bytes, name: str | None) -> Pyx12Result:
     out_json = io.StringIO()
     valid: bool | None
     envelope = _EnvelopeElements(name)
-    with _quiet_pyx12():
+    stream = _text_stream(data)
+    with _quiet_pyx12(), stream:
         try:
             valid = bool(pyx12.x12n_document.x12n_document(
-                param, _text_stream(data), None, None, None, out_json,
+                param, stream, None, None, None, out_json,
                 map_path=merged_map_path(), callback=envelope))
         except pyx12.errors.EngineError as exc:
             if "Map not found" in str(exc):

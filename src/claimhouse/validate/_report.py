@@ -107,6 +107,9 @@ class ValidationReport:
     interchanges: list[InterchangeReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     """File-level findings: those that belong to no interchange."""
+    pyx12_valid: bool | None = None
+    """pyx12's own verdict from the level-2 run (None: not run, or it gave none), kept
+    for differential testing against our translated findings."""
 
     @property
     def valid(self) -> bool:
