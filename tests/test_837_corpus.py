@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from claimhouse.models import ClaimKind
+from claimhouse.models import ClaimKind, to_json
 from claimhouse.parse import ParseOutcome, iter_parsed, write_json
 from claimhouse.transactions import resolve
+from claimhouse.transactions._claims837_render import json_items
 from claimhouse.transactions.claims837 import read_claim_batch, write_claim_batch
 from claimhouse.x12 import EnvelopeReader, SequentialControlNumbers, fixed_clock
 from tests._pyx12_check import pyx12_errors
@@ -89,6 +90,8 @@ def test_parse_generate_parse_gives_equal_models(row: dict[str, str]) -> None:
     path = CORPUS / row["local_path"]
     for name, batch in _batches(path):
         assert batch.claims
+        # the fast renderer of `claimhouse parse` says what the generic to_json says
+        assert list(json_items(batch)) == [to_json(c) for c in batch.claims]
         again = list(_batches(_write(batch)))
         assert [n for n, _ in again] == [name]
         assert again[0][1] == batch
