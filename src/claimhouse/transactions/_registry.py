@@ -62,6 +62,8 @@ def _load() -> list[Binding]:
         BINDINGS.extend(x221.BINDINGS)
         from claimhouse.transactions import claims837
         BINDINGS.extend(claims837.BINDINGS)
+        from claimhouse.acks import _read as acks_read
+        BINDINGS.extend(acks_read.BINDINGS)
         pass
     return BINDINGS
 
