@@ -22,7 +22,7 @@ from claimhouse.reconcile._model import PaidLine, Posting, SubmittedClaim, Submi
 SECONDARY_STATUSES = frozenset({"2", "3", "20", "21"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     """One match decision: its level (claim, line, reversal, plb, state), outcome, rule
     and reason in words (never element content beyond codes and amounts)."""

@@ -19,7 +19,7 @@ from claimhouse.models._remittance_claim import PaymentAdjustment
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Adj:
     """One CAS triplet: group (CO, PR, OA, PI, CR), CARC reason, amount."""
 
@@ -28,7 +28,7 @@ class Adj:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SubmittedLine:
     """A submitted service line (837 loop 2400)."""
 
@@ -42,7 +42,7 @@ class SubmittedLine:
     line_item_control_number: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SubmittedClaim:
     """A submitted claim (837 loop 2300) to one payer (2010BB)."""
 
@@ -58,7 +58,7 @@ class SubmittedClaim:
     lines: tuple[SubmittedLine, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PaidLine:
     """A service payment (835 loop 2110): SVC01 as paid and SVC06 as submitted."""
 
@@ -76,7 +76,7 @@ class PaidLine:
     adjustments: tuple[Adj, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Posting:
     """A claim payment (835 loop 2100) with what the engine needs of its remittance:
     the payer's identities (TRN03, N1*PR N104, REF*2U, name), payment date and trace."""

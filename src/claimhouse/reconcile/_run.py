@@ -27,7 +27,7 @@ from claimhouse.reconcile._match import Decision, choose_claim
 from claimhouse.reconcile._settle import settle
 from claimhouse.reconcile._views import claims_by_id, claims_by_pcn, postings_where
 from claimhouse.store import Store
-from claimhouse.store._bulk import bulk_insert, bulk_update
+from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused
 from claimhouse.store._tables import (
     ClaimPaymentRow,
     ClaimRow,
@@ -65,9 +65,10 @@ def reconcile(store: Store, *, clock: Clock = _now) -> RunSummary:
         run_id = session.execute(insert(ReconcileRunRow).returning(ReconcileRunRow.id),
                                  [{"started_at": clock()}]).scalar_one()
     summary = RunSummary(run_id=run_id)
-    _match_claims(store, summary, clock)
-    _settle_dirty(store, summary, clock)
-    _link_plb(store, summary, clock)
+    with gc_paused():
+        _match_claims(store, summary, clock)
+        _settle_dirty(store, summary, clock)
+        _link_plb(store, summary, clock)
     with store.session() as session:
         session.execute(update(ReconcileRunRow).where(ReconcileRunRow.id == run_id).values(
             finished_at=clock(), payments_examined=summary.payments_examined,

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.models import Claim, ClaimKind, Remittance
-from claimhouse.store._bulk import bulk_insert, insert_with_ids
+from claimhouse.store._bulk import bulk_insert, gc_paused, insert_with_ids
 from claimhouse.store._convert import (
     adjustment_rows,
     claim_payment_row,
@@ -70,13 +70,14 @@ def add_claims(session: Session, claims: Iterable[Claim], *,
     under the same (patient control number, payer id)."""
     counts = LoadCounts()
     batch: list[Claim] = []
-    for claim in claims:
-        batch.append(claim)
-        if len(batch) >= CHUNK:
+    with gc_paused():
+        for claim in claims:
+            batch.append(claim)
+            if len(batch) >= CHUNK:
+                counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
+                batch = []
+        if batch:
             counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
-            batch = []
-    if batch:
-        counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
     return counts
 
 
@@ -124,6 +125,12 @@ def add_remittances(session: Session, remittances: Iterable[Remittance], *,
                     file_id: int | None = None) -> LoadCounts:
     """Post remittances (835 sets) with their 2100/2110 loops, CAS and PLB; a remittance
     whose (payer, TRN02) is already posted is skipped and counted as a duplicate."""
+    with gc_paused():
+        return _add_remittances(session, remittances, file_id)
+
+
+def _add_remittances(session: Session, remittances: Iterable[Remittance],
+                     file_id: int | None) -> LoadCounts:
     counts = LoadCounts()
     for remittance in remittances:
         if remittance_exists(session, remittance):
