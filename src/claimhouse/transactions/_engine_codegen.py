@@ -18,6 +18,14 @@ from claimhouse.transactions._engine_def import ElementDef
 Extractor = Callable[[list[str], str], dict[str, Any]]
 
 
+class Partial(Exception):
+    """Some element of a single segment did not convert; the others were mapped."""
+
+
+class Duplicate(Exception):
+    """A segment that may occur once in its loop occurred again: kept as an extra."""
+
+
 def _convert_lines(kind: str, src: str, target: str, lenient: bool) -> list[str]:
     """Statements that set ``target`` from the non-empty string ``src``."""
     if kind in ("str", "strlist"):
@@ -35,40 +43,58 @@ def _convert_lines(kind: str, src: str, target: str, lenient: bool) -> list[str]
             "    pass"]
 
 
-def _source(elements: list[ElementDef], base: int, lenient: bool) -> str:
-    top = max([(e.to if e.comp is None and e.to is not None else e.pos) + base
-               for e in elements] or [0]) + 1
-    lines = ["def extract(els, sep):", "    n = len(els)",
-             f"    if n < {top}:", f"        els = els + _PAD[n - {top}:]" if top else "",
-             "    kw = {}"]
+def _top(elements: list[ElementDef], base: int) -> int:
+    """One more than the highest element position read (the padded length)."""
+    return max([(e.to if e.comp is None and e.to is not None else e.pos) + base
+                for e in elements] or [0]) + 1
+
+
+def _body(elements: list[ElementDef], base: int, lenient: bool) -> list[str]:
+    """Statements (indent 0) filling dict ``kw`` from the padded list ``els``."""
+    lines: list[str] = []
     comps: dict[int, list[ElementDef]] = {}
     for e in elements:
         p = e.pos + base
         if e.comp is not None:
             comps.setdefault(p, []).append(e)
         elif e.to is not None:
-            lines += [f"    _r = [x for x in els[{p}:{e.to + base + 1}] if x]",
-                      f"    if _r: kw[{e.field!r}] = _r"]
+            lines += [f"_r = [x for x in els[{p}:{e.to + base + 1}] if x]",
+                      f"if _r: kw[{e.field!r}] = _r"]
         else:
-            lines += [f"    v = els[{p}]", "    if v:"]
-            lines += ["        " + s for s in _convert_lines(e.kind, "v", f"kw[{e.field!r}]",
-                                                             lenient)]
+            lines += [f"v = els[{p}]", "if v:"]
+            lines += ["    " + s for s in _convert_lines(e.kind, "v", f"kw[{e.field!r}]",
+                                                         lenient)]
     for p, specs in comps.items():
         width = max((s.to if s.to is not None else s.comp or 0) for s in specs) + 1
-        lines += [f"    v = els[{p}]", "    if v:", "        c = v.split(sep)",
-                  f"        if len(c) < {width}:",
-                  f"            c = c + _PAD[len(c) - {width}:]"]
+        lines += [f"v = els[{p}]", "if v:", "    c = v.split(sep)",
+                  f"    if len(c) < {width}:", f"        c = c + _PAD[len(c) - {width}:]"]
         for s in specs:
             ci = s.comp or 0
             if s.to is not None:
-                lines += [f"        _r = [x for x in c[{ci}:{s.to + 1}] if x]",
-                          f"        if _r: kw[{s.field!r}] = _r"]
+                lines += [f"    _r = [x for x in c[{ci}:{s.to + 1}] if x]",
+                          f"    if _r: kw[{s.field!r}] = _r"]
             else:
-                lines += [f"        x = c[{ci}]", "        if x:"]
-                lines += ["            " + t for t in _convert_lines(
+                lines += [f"    x = c[{ci}]", "    if x:"]
+                lines += ["        " + t for t in _convert_lines(
                     s.kind, "x", f"kw[{s.field!r}]", lenient)]
-    lines.append("    return kw")
-    return "\n".join(line for line in lines if line)
+    return lines
+
+
+def _indent(lines: list[str], n: int) -> list[str]:
+    return [" " * n + line for line in lines]
+
+
+def _pad(top: int) -> list[str]:
+    return ["n = len(els)", f"if n < {top}:", f"    els = els + _PAD[n - {top}:]"]
+
+
+def _exec(lines: list[str], name: str, extra: dict[str, Any] | None = None) -> Any:
+    namespace: dict[str, Any] = {"_D": Decimal, "_date": date, "_PAD": [""] * 256,
+                                 "_BAD": (ValueError, ArithmeticError),
+                                 "_Partial": Partial, "_Duplicate": Duplicate}
+    namespace.update(extra or {})
+    exec(compile("\n".join(lines), f"<map-{name}>", "exec"), namespace)
+    return namespace[name]
 
 
 def compile_extractor(elements: list[ElementDef], base: int = 0
@@ -76,10 +102,44 @@ def compile_extractor(elements: list[ElementDef], base: int = 0
     """Two functions ``(elements, component separator) -> {field: value}`` (empty
     elements skipped): a strict one that raises ``ValueError``/``ArithmeticError`` when a
     value does not convert, and a lenient one that leaves such a value out."""
+    top = _top(elements, base)
     out: list[Extractor] = []
     for lenient in (False, True):
-        src = _source(elements, base, lenient)
-        namespace: dict[str, Any] = {"_D": Decimal, "_date": date, "_PAD": [""] * 256}
-        exec(compile(src, "<map-extractor>", "exec"), namespace)
-        out.append(namespace["extract"])
+        lines = ["def extract(els, sep):", *_indent(_pad(top), 4), "    kw = {}",
+                 *_indent(_body(elements, base, lenient), 4), "    return kw"]
+        out.append(_exec(lines, "extract"))
     return out[0], out[1]
+
+
+def compile_single_handler(elements: list[ElementDef], index: int, attr: str | None
+                           ) -> Callable[[list[Any], list[str], str], None]:
+    """The handler of a segment that occurs once per loop and feeds the loop model
+    (``attr`` None) or its nested object ``attr``: values go straight into the frame's
+    keyword arguments; raises ``Duplicate`` on a second occurrence and ``Partial`` (after
+    mapping what converts) on a value that does not convert."""
+    top = _top(elements, 0)
+    if attr is None:
+        target = ["kw = frame[1]"]
+    else:
+        target = ["objs = frame[2]", f"kw = objs.get({attr!r})", "if kw is None:",
+                  f"    kw = objs[{attr!r}] = {{}}"]
+    lines = ["def handler(frame, els, sep):", "    seen = frame[3]",
+             f"    if {index} in seen:", "        raise _Duplicate", f"    seen.add({index})",
+             *_indent(target, 4), *_indent(_pad(top), 4), "    try:",
+             *_indent(_body(elements, 0, False), 8), "    except _BAD:",
+             *_indent(_body(elements, 0, True), 8), "        raise _Partial from None"]
+    fn: Callable[[list[Any], list[str], str], None] = _exec(lines, "handler")
+    return fn
+
+
+def compile_item_handler(elements: list[ElementDef], attr: str, cls: type
+                         ) -> Callable[[list[Any], list[str], str], None]:
+    """The handler of a segment that adds one item to the list field ``attr``; a value
+    that does not convert raises ``ValueError`` (the segment is then kept as an extra)."""
+    top = _top(elements, 0)
+    lines = ["def handler(frame, els, sep):", *_indent(_pad(top), 4), "    kw = {}",
+             *_indent(_body(elements, 0, False), 4), "    item = _cls(**kw)",
+             f"    lst = frame[1].get({attr!r})", "    if lst is None:",
+             f"        frame[1][{attr!r}] = [item]", "    else:", "        lst.append(item)"]
+    fn: Callable[[list[Any], list[str], str], None] = _exec(lines, "handler", {"_cls": cls})
+    return fn

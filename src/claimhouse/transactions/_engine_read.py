@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimhouse.errors import X12Error
-from claimhouse.transactions._engine_codegen import compile_extractor
+from claimhouse.transactions._engine_codegen import (
+    Duplicate,
+    Partial,
+    compile_extractor,
+    compile_item_handler,
+    compile_single_handler,
+)
 from claimhouse.transactions._engine_def import (
     EXTRA_FIELD,
     STAND_IN,
@@ -30,50 +36,17 @@ Handler = Callable[[list[Any], list[str], str], None]
 did not convert but the rest was mapped, ``ValueError`` when nothing was mapped."""
 
 
-class Partial(Exception):
-    """Some element of a single segment did not convert; the others were mapped."""
-
-
-class _Duplicate(Exception):
-    """A segment that may occur once in its loop occurred again: kept as an extra."""
-
-
 _BAD = (ValueError, ArithmeticError)
 
 
 def _handler(seg: SegmentDef) -> Handler:
-    strict, lenient = compile_extractor(seg.elements)
-    idx, attr = seg.index, seg.attr or ""
     if seg.target == "self":
-        def on_self(frame: list[Any], els: list[str], sep: str) -> None:
-            seen = frame[3]
-            if idx in seen:
-                raise _Duplicate
-            seen.add(idx)
-            try:
-                frame[1].update(strict(els, sep))
-            except _BAD:
-                frame[1].update(lenient(els, sep))
-                raise Partial from None
-        return on_self
+        return compile_single_handler(seg.elements, seg.index, None)
     if seg.target == "object":
-        def on_object(frame: list[Any], els: list[str], sep: str) -> None:
-            seen = frame[3]
-            if idx in seen:
-                raise _Duplicate
-            seen.add(idx)
-            objs = frame[2]
-            try:
-                kw = strict(els, sep)
-            except _BAD:
-                objs.setdefault(attr, {}).update(lenient(els, sep))
-                raise Partial from None
-            if attr in objs:
-                objs[attr].update(kw)
-            else:
-                objs[attr] = kw
-        return on_object
-    return _list_handler(seg, strict)
+        return compile_single_handler(seg.elements, seg.index, seg.attr or "")
+    if seg.repeat is None:
+        return compile_item_handler(seg.elements, seg.attr or "", seg.cls)
+    return _list_handler(seg, compile_extractor(seg.elements)[0])
 
 
 def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, Any]]
@@ -81,15 +54,7 @@ def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, A
     """A list segment becomes an item (or, with a repeat, items) whole, or raises
     ``ValueError`` and becomes an extra."""
     rep, attr, cls = seg.repeat, seg.attr or "", seg.cls
-    if rep is None:
-        def on_item(frame: list[Any], els: list[str], sep: str) -> None:
-            item = cls(**outer(els, sep))
-            lst = frame[1].get(attr)
-            if lst is None:
-                frame[1][attr] = [item]
-            else:
-                lst.append(item)
-        return on_item
+    assert rep is not None
     groups = [compile_extractor(rep.elements, rep.start - 1 + k * rep.size)[0]
               for k in range(rep.max)]
     if rep.list_attr is None:
@@ -317,7 +282,7 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             stack.append(frame)
         try:
             chosen.handler(frame, els, sep)
-        except _Duplicate:
+        except Duplicate:
             _extra(frame, els, sep)
         except Partial:
             # mapped as far as it converts; the raw segment stands in for it when written
