@@ -25,7 +25,12 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         args = [a for a in get_args(tp) if a is not type(None)]
         inner = _type_schema(args[0], defs) if len(args) == 1 else {
             "anyOf": [_type_schema(a, defs) for a in args]}
-        return inner
+        if len(args) == len(get_args(tp)):
+            return inner
+        # Optional: null is accepted and means "not given"
+        if isinstance(inner.get("type"), str):
+            return {**inner, "type": [inner["type"], "null"]}
+        return {"anyOf": [inner, {"type": "null"}]}
     if origin in (list, tuple):
         items = get_args(tp)
         return {"type": "array", "items": _type_schema(items[0], defs) if items else {}}
