@@ -174,6 +174,23 @@ def test_guide_problems_are_reported_before_writing() -> None:
     assert len(err.value.problems) == 3
 
 
+def test_corrections_and_line_control_numbers() -> None:
+    _, batch = _load(FIXTURES / "json" / "claims-professional.json")
+    batch.claims[4].payer_claim_control_number = None  # RFM-1005 is a replacement (7)
+    batch.claims[0].frequency_code = "5"
+    batch.claims[2].service_lines[1].line_item_control_number = "RFM-1003-1"
+    with pytest.raises(ModelError) as err:
+        _write(batch)
+    assert err.value.problems == [
+        "claims[0] (patient_control_number 'RFM-1001').frequency_code: must be 1 "
+        "(original), 7 (replacement) or 8 (void)",
+        "claims[2] (patient_control_number 'RFM-1003').service_lines: line item control "
+        "numbers (REF*6R) must be unique within the claim",
+        "claims[4] (patient_control_number 'RFM-1005').payer_claim_control_number: a "
+        "replacement or void names the payer's claim control number (REF*F8)",
+    ]
+
+
 def test_institutional_segments() -> None:
     _, batch = _load(FIXTURES / "json" / "claims-institutional.json")
     segs = _segments(_write(batch))

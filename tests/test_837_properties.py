@@ -149,13 +149,15 @@ def claim(draw: Any, kind: ClaimKind, parties: Any) -> Claim:
     lines = draw(st.lists(line(kind, n_dx), min_size=1, max_size=4))
     for i, ln in enumerate(lines, 1):
         ln.line_number = i
+        if ln.line_item_control_number:
+            ln.line_item_control_number += f"X{i}"  # unique within the claim
     c = Claim(
         patient_control_number=draw(text), total_charge=sum((x.charge for x in lines),
                                                             Decimal(0)),
         billing_provider=bp, subscriber=sub, payer=pay, patient=pat, service_lines=lines,
         facility_code_qualifier="A" if kind is INST else "B",
         frequency_code=draw(st.sampled_from("178")), diagnoses=dx,
-        prior_authorization=draw(maybe(text)), payer_claim_control_number=draw(maybe(text)),
+        prior_authorization=draw(maybe(text)), payer_claim_control_number=draw(text),
         notes=draw(st.lists(st.builds(Note, st.just("ADD"), name), max_size=1)),
         providers=draw(providers(kind, False)),
         other_payers=draw(st.lists(st.builds(

@@ -36,6 +36,17 @@ def _claim_problems(c: Claim, kind: ClaimKind, where: str) -> list[str]:
     if c.facility_code_qualifier != FACILITY_QUALIFIER[kind]:
         problems.append(f"{where}.facility_code_qualifier: must be "
                         f"{FACILITY_QUALIFIER[kind]!r} for {kind.value} claims")
+    if kind is not ClaimKind.INSTITUTIONAL and c.frequency_code not in ("1", "7", "8"):
+        problems.append(f"{where}.frequency_code: must be 1 (original), 7 (replacement) or "
+                        "8 (void)")
+    if c.frequency_code in ("7", "8") and not c.payer_claim_control_number:
+        problems.append(f"{where}.payer_claim_control_number: a replacement or void names "
+                        "the payer's claim control number (REF*F8)")
+    controls = [ln.line_item_control_number for ln in c.service_lines
+                if ln.line_item_control_number]
+    if len(controls) != len(set(controls)):
+        problems.append(f"{where}.service_lines: line item control numbers (REF*6R) must be "
+                        "unique within the claim")
     if len(c.service_lines) > MAX_LINES[kind]:
         problems.append(f"{where}.service_lines: at most {MAX_LINES[kind]} lines")
     if kind is not ClaimKind.DENTAL and not c.diagnoses:
