@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Connection
 
-from claimhouse.batch import FileOutcome, Journal, Runner, load_config
+from claimhouse.batch import FileOutcome, JobInfo, Journal, Runner, load_config
 from claimhouse.batch._journal import CommitResult
 from claimhouse.batch._tables import audit, jobs, sets
 from claimhouse.batch._workers import run_workers
@@ -118,3 +120,44 @@ def test_journal_claims_skip_locked_rows(tmp_path: Path, postgres: PostgresServe
     got_a = a.claim()
     assert got_a is not None and got_a.id == 1
     engine.dispose()
+
+
+class _SlowPipeline:
+    """The envelope pipeline, taking ``delay`` seconds per file (a big file, say)."""
+
+    def __init__(self, drop: Path, delay: float) -> None:
+        from claimhouse.batch import EnvelopePipeline
+
+        self.inner, self.delay = EnvelopePipeline(load_config(drop)), delay
+
+    def process(self, path: Path, job: JobInfo) -> FileOutcome:
+        time.sleep(self.delay)
+        return self.inner.process(path, job)
+
+    def load(self, conn: Connection, outcome: FileOutcome, job: JobInfo) -> None:
+        self.inner.load(conn, outcome, job)
+
+
+def test_a_busy_worker_keeps_its_lease(tmp_path: Path, postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    drop = _pg_drop(tmp_path / "drop", url, "lease_seconds = 1\n")
+    (drop / "inbox" / "slow.x12").write_bytes(interchange(88))
+    results = []
+    with Runner(load_config(drop), worker="busy",
+                pipeline=_SlowPipeline(drop, 3.0)) as busy, \
+            Runner(load_config(drop), worker="idle") as idle:
+        busy.discover()
+        thread = threading.Thread(target=lambda: results.append(busy.run_once()))
+        thread.start()
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            while conn.execute(select(jobs.c.state)).scalar() != "claimed":
+                time.sleep(0.01)
+                conn.rollback()
+        engine.dispose()
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:  # three lease lengths: renewed, never free
+            assert idle.journal.claim() is None
+            time.sleep(0.1)
+        thread.join()
+    assert results[0].accepted == 1 and results[0].errors == 0

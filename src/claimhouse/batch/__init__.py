@@ -17,7 +17,8 @@ from claimhouse.batch._pipeline import (
     Pipeline,
     SetSummary,
 )
-from claimhouse.batch._runner import Event, Runner, Summary, default_worker_name
+from claimhouse.batch._runner import Runner, default_worker_name
+from claimhouse.batch._summary import Event, Summary
 from claimhouse.batch._tables import metadata as batch_metadata
 
 __all__ = [

@@ -5,7 +5,7 @@ Layout of a drop ``ROOT``::
     ROOT/claimhouse.toml          settings (optional)
     ROOT/inbox/                   files arrive (``*.part``, ``*.tmp`` and dot-files ignored)
     ROOT/work/<job>.<name>        a claimed file while it is processed
-    ROOT/work/.<job>.out/         its outputs, staged until the job commits
+    ROOT/work/.<job>.<try>.out/   its outputs, staged until the job commits
     ROOT/archive/YYYY-MM-DD/      accepted files, by claim date
     ROOT/rejected/                rejected files, each with ``<name>.reason`` beside it
     ROOT/outbox/                  999/TA1 acks, extracts and per-file reports
@@ -81,8 +81,13 @@ class DropLayout:
     def work_file(self, job_id: int, name: str) -> Path:
         return self.work / f"{job_id}.{safe_name(name)}"
 
-    def staging(self, job_id: int) -> Path:
-        return self.work / f".{job_id}.out"
+    def staging(self, job_id: int, attempt: int) -> Path:
+        """Where one attempt at a job stages its outputs (one folder per attempt, so a
+        worker that lost its lease can never touch the outputs of the one that took over)."""
+        return self.work / f".{job_id}.{attempt}.out"
+
+    def all_staging(self, job_id: int) -> list[Path]:
+        return list(self.work.glob(f".{job_id}.*.out"))
 
     def inside(self, path: Path) -> bool:
         """Whether ``path`` resolves inside the drop (no write ever goes elsewhere)."""

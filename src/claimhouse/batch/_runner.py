@@ -20,6 +20,7 @@ written twice under two names.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import fcntl
@@ -28,8 +29,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -52,44 +52,12 @@ from claimhouse.batch._files import (
 )
 from claimhouse.batch._journal import CommitResult, Job, Journal
 from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
+from claimhouse.batch._summary import Event, Summary
 from claimhouse.batch._tables import create_tables, make_engine, open_journal_store
 from claimhouse.errors import ConfigError
 
 if TYPE_CHECKING:
     from claimhouse.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One thing that happened to a file, for logs (no PHI: ids, safe names, counts)."""
-
-    kind: str
-    job: int
-    name: str
-    detail: str = ""
-    claims: int = 0
-
-
-@dataclass(slots=True)
-class Summary:
-    """Totals of a run."""
-
-    files: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    vanished: int = 0
-    errors: int = 0
-    claims: int = 0
-    reconciled: int = 0
-    seconds: float = 0.0
-    error_messages: list[str] = field(default_factory=list)
-
-    def add(self, other: Summary) -> None:
-        for name in ("files", "accepted", "rejected", "duplicates", "vanished", "errors",
-                     "claims", "reconciled"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.error_messages.extend(other.error_messages)
 
 
 def _default_pipeline(config: DropConfig, store: Store | None) -> Pipeline:
@@ -191,14 +159,37 @@ class Runner:
         if job is None:
             return False
         fault_point("claimed")
-        try:
-            if job.state == "claimed":
-                job = self._decide(job, summary)
-            if job.state == "done":
-                self._finish(job, summary)
-        except Exception as exc:  # one file's fault never stops the batch
-            self._fault(job, exc, summary)
+        with self._heartbeat(job):
+            try:
+                if job.state == "claimed":
+                    job = self._decide(job, summary)
+                if job.state == "done":
+                    self._finish(job, summary)
+            except Exception as exc:  # one file's fault never stops the batch
+                self._fault(job, exc, summary)
         return True
+
+    @contextlib.contextmanager
+    def _heartbeat(self, job: Job) -> Iterator[None]:
+        """Renew the lease every third of its length while a job is in hand (several
+        workers only: a SQLite drop has one worker, whose leases nobody else takes)."""
+        if self.config.is_sqlite:
+            yield
+            return
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(self.config.lease_seconds / 3):
+                if not self.journal.renew(job):
+                    return
+
+        thread = threading.Thread(target=beat, name=f"lease-{job.id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def _emit(self, kind: str, job: Job, detail: str = "", claims: int = 0) -> None:
         self.on_event(Event(kind, job.id, safe_name(job.name), detail, claims))
@@ -217,7 +208,7 @@ class Runner:
             if not work.is_symlink():
                 os.chmod(work, 0o600)  # PHI at rest: owner only
             fault_point("moved-to-work")
-        staging = self.layout.staging(job.id)
+        staging = self.layout.staging(job.id, job.attempts)
         remove_tree(staging)
         sha: str | None = None
         size = work.lstat().st_size
@@ -299,7 +290,7 @@ class Runner:
         fault_point("staged")
 
     def _finish(self, job: Job, summary: Summary) -> None:
-        staging = self.layout.staging(job.id)
+        staging = self.layout.staging(job.id, job.attempts)  # the attempt that committed
         if staging.is_dir():
             outputs = sorted(p for p in staging.iterdir() if not p.name.startswith("."))
             for out in outputs:
@@ -323,7 +314,8 @@ class Runner:
         final = "archived" if job.outcome == "accepted" else "rejected"
         self.journal.finalize(job, final, dest=str(dest.relative_to(self.layout.root)))
         fault_point("finalized")
-        remove_tree(staging)
+        for leftover in self.layout.all_staging(job.id):
+            remove_tree(leftover)
         summary.files += 1
         if final == "archived":
             summary.accepted += 1

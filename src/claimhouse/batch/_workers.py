@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from claimhouse.batch._config import load_config
-from claimhouse.batch._runner import Runner, Summary
+from claimhouse.batch._runner import Runner
+from claimhouse.batch._summary import Summary
 from claimhouse.errors import ConfigError
 
 
