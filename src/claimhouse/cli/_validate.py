@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from claimhouse.acks import build_acks
+from claimhouse.acks import build_277ca, build_acks
 from claimhouse.validate import ValidationReport, validate_file
 from claimhouse.validate._render import render_html, render_json, render_text
 from claimhouse.x12 import FileControlNumbers, system_clock
@@ -20,7 +20,7 @@ from claimhouse.x12 import FileControlNumbers, system_clock
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--ack-dir", type=click.Path(file_okay=False, writable=True), default=None,
-              help="Write the 999 and TA1 for each file into this folder.")
+              help="Write the 999, TA1 and 277CA for each file into this folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Add SNIP levels, byte offsets and "
               "acknowledgment codes (still without patient data).")
 def validate_command(files: tuple[str, ...], level: int, fmt: str, ack_dir: str | None,
@@ -41,7 +41,10 @@ def validate_command(files: tuple[str, ...], level: int, fmt: str, ack_dir: str 
         out.mkdir(parents=True, exist_ok=True)
         numbers = FileControlNumbers(out / ".control-numbers")  # never reuse an ISA13
         for f, r in zip(files, reports, strict=True):
-            for ack in build_acks(r, clock=system_clock, control_numbers=numbers):
+            acks = build_acks(r, clock=system_clock, control_numbers=numbers)
+            if r.level >= 3:
+                acks += build_277ca(f, r, clock=system_clock, control_numbers=numbers)
+            for ack in acks:
                 target = out / f"{Path(f).name}.{ack.interchange}.{ack.kind.lower()}.x12"
                 target.write_bytes(ack.content)
     if not all(r.valid for r in reports):

@@ -21,7 +21,7 @@ _MOA_REMARKS = (3, 4, 5, 6, 7)
 
 def _balance(segments: list[Segment], ctx: SetContext) -> list[Finding]:
     """Read the set into a Remittance with the 835 binding and run its balancing checks;
-    findings are placed in this set (balancing is SNIP level 3)."""
+    findings are placed in this set."""
     from claimhouse.transactions.balancing import check_remittance
     from claimhouse.transactions.x221 import remittance_map
 
@@ -31,7 +31,7 @@ def _balance(segments: list[Segment], ctx: SetContext) -> list[Finding]:
     for f in check_remittance(model, file=ctx.file, transaction_set=ctx.transaction_set):
         loc = replace(f.location, file=ctx.file, interchange=ctx.interchange,
                       group=ctx.group, transaction_set=ctx.transaction_set)
-        out.append(Finding(f.code, f.message, loc, f.severity, 3))
+        out.append(Finding(f.code, f.message, loc, f.severity, f.snip_level))
     return out
 
 
