@@ -19,6 +19,7 @@ from claimhouse.cli._parse import parse_command
 from claimhouse.cli._reconcile import explain_command, reconcile_command
 from claimhouse.cli._report import report_command
 from claimhouse.cli._schema import schema_command
+from claimhouse.cli._secondary import generate_secondary_command
 from claimhouse.cli._store import load_command
 from claimhouse.cli._validate import validate_command
 from claimhouse.errors import ClaimhouseError, InputError
@@ -57,6 +58,7 @@ cli.add_command(load_command)
 cli.add_command(reconcile_command)
 cli.add_command(explain_command)
 cli.add_command(report_command)
+generate_group.add_command(generate_secondary_command)
 
 
 def main() -> None:

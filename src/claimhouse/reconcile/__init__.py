@@ -19,6 +19,8 @@ from claimhouse.reconcile._model import (
     submitted_claim,
 )
 from claimhouse.reconcile._run import RunSummary, reconcile
+from claimhouse.reconcile._secondary import PrimaryAdjudication, secondary_claim
+from claimhouse.reconcile._secondary_io import secondary_claim_for
 from claimhouse.reconcile._settle import (
     DENIED,
     OVERPAID,
@@ -46,6 +48,7 @@ __all__ = [
     "Decision",
     "PaidLine",
     "Posting",
+    "PrimaryAdjudication",
     "RunSummary",
     "Settlement",
     "SubmittedClaim",
@@ -55,6 +58,8 @@ __all__ = [
     "payer_level",
     "postings",
     "reconcile",
+    "secondary_claim",
+    "secondary_claim_for",
     "settle",
     "submitted_claim",
 ]

@@ -84,29 +84,23 @@ def _record(session: Session, summary: RunSummary, items: Sequence[Item], when: 
             existing: set[tuple[Any, ...]]) -> None:
     rows = []
     for d, pcn, plb_id in items:
-        row = {"run_id": summary.run_id, "decided_at": when,
-               "patient_control_number": pcn, "level": d.level, "claim_id": d.claim,
-               "claim_payment_id": d.posting, "service_payment_id": d.paid_line,
-               "service_line_id": d.line, "provider_adjustment_id": plb_id,
-               "decision": d.decision, "rule": d.rule, "reason": d.reason[:300]}
-        key = _key(row)
+        reason = d.reason[:300]
+        key = (d.level, d.claim, d.posting, d.paid_line, d.line, plb_id, d.decision, d.rule,
+               reason)
         if key in existing:
             continue
         existing.add(key)
-        rows.append(row)
+        rows.append({"run_id": summary.run_id, "decided_at": when,
+                     "patient_control_number": pcn, "level": d.level, "claim_id": d.claim,
+                     "claim_payment_id": d.posting, "service_payment_id": d.paid_line,
+                     "service_line_id": d.line, "provider_adjustment_id": plb_id,
+                     "decision": d.decision, "rule": d.rule, "reason": reason})
     bulk_insert(session, MatchRecordRow, rows)
     summary.decisions += len(rows)
 
 
-def _key(row: Any) -> tuple[Any, ...]:
-    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return tuple(get(k) for k in ("level", "claim_id", "claim_payment_id",
-                                  "service_payment_id", "service_line_id",
-                                  "provider_adjustment_id", "decision", "rule", "reason"))
-
-
 def _existing(session: Session, condition: Any) -> set[tuple[Any, ...]]:
-    return {_key(r) for r in session.execute(select(
+    return {tuple(r) for r in session.connection().execute(select(
         MatchRecordRow.level, MatchRecordRow.claim_id, MatchRecordRow.claim_payment_id,
         MatchRecordRow.service_payment_id, MatchRecordRow.service_line_id,
         MatchRecordRow.provider_adjustment_id, MatchRecordRow.decision, MatchRecordRow.rule,

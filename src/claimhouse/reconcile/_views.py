@@ -95,24 +95,24 @@ def postings_where(session: Session, condition: Any, *, with_lines: bool = True
         RemittanceRow.payment_date, RemittanceRow.trace_number)
         .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
         .where(condition).order_by(ClaimPaymentRow.id)).all()
-    ids = [r.id for r in rows]
+    ids = [r[0] for r in rows]
     claim_adjs: dict[int, list[Adj]] = defaultdict(list)
     line_adjs: dict[int, list[Adj]] = defaultdict(list)
     lines: dict[int, list[PaidLine]] = defaultdict(list)
     if with_lines and ids:
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
-            for a in conn.execute(select(
+            for cp_id, sp_id, group, reason, amount in conn.execute(select(
                     AdjustmentRow.claim_payment_id, AdjustmentRow.service_payment_id,
                     AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount)
                     .where(AdjustmentRow.claim_payment_id.in_(chunk))
                     .order_by(AdjustmentRow.id)):
-                adj = Adj(a.group_code, a.reason_code, a.amount)
-                if a.service_payment_id is None:
-                    claim_adjs[a.claim_payment_id].append(adj)
+                if sp_id is None:
+                    claim_adjs[cp_id].append(Adj(group, reason, amount))
                 else:
-                    line_adjs[a.service_payment_id].append(adj)
-            for s in conn.execute(select(
+                    line_adjs[sp_id].append(Adj(group, reason, amount))
+            for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue,
+                 dos, lic) in conn.execute(select(
                     ServicePaymentRow.id, ServicePaymentRow.claim_payment_id,
                     ServicePaymentRow.position, ServicePaymentRow.charge,
                     ServicePaymentRow.paid_amount, ServicePaymentRow.procedure_code,
@@ -121,25 +121,21 @@ def postings_where(session: Session, condition: Any, *, with_lines: bool = True
                     ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number)
                     .where(ServicePaymentRow.claim_payment_id.in_(chunk))
                     .order_by(ServicePaymentRow.id)):
-                lines[s.claim_payment_id].append(PaidLine(
-                    key=s.id, position=s.position, charge=s.charge, paid=s.paid_amount,
-                    procedure_code=s.procedure_code, modifiers=_mods(s.modifiers),
-                    original_procedure_code=s.original_procedure_code,
-                    original_modifiers=_mods(s.original_modifiers),
-                    revenue_code=s.revenue_code, service_date=s.service_date,
-                    line_item_control_number=s.line_item_control_number,
-                    adjustments=tuple(line_adjs.get(s.id, ()))))
+                lines[cp_id].append(PaidLine(
+                    sp_id, position, charge, paid, code, _mods(mods), ocode, _mods(omods),
+                    revenue, dos, lic, tuple(line_adjs.get(sp_id, ()))))
     out = []
-    for r in rows:
-        payer_ids = frozenset(v for v in (r.payer_key, r.payer_id, r.payer_additional_id,
-                                          r.payer_name and r.payer_name.upper()) if v)
+    payers: dict[tuple[Any, ...], frozenset[str]] = {}
+    for (cp_id, position, pcn, status, charge, paid, pr, icn, st_from, st_to, crossover,
+         claim_id, payer_key, payer_id, payer_add, payer_name, pay_date, trace) in rows:
+        ident = (payer_key, payer_id, payer_add, payer_name)
+        payer_ids = payers.get(ident)
+        if payer_ids is None:
+            payer_ids = payers[ident] = frozenset(
+                v for v in (payer_key, payer_id, payer_add, payer_name and payer_name.upper())
+                if v)
         out.append((Posting(
-            key=r.id, patient_control_number=r.patient_control_number,
-            status_code=r.status_code, total_charge=r.total_charge, paid=r.paid_amount,
-            payer_ids=payer_ids, patient_responsibility=r.patient_responsibility,
-            payer_claim_control_number=r.payer_claim_control_number,
-            payment_date=r.payment_date, trace_number=r.trace_number, position=r.position,
-            statement_from=r.statement_from, statement_to=r.statement_to,
-            crossover_id=r.crossover_id, adjustments=tuple(claim_adjs.get(r.id, ())),
-            lines=tuple(lines.get(r.id, ()))), r.claim_id))
+            cp_id, pcn, status, charge, paid, payer_ids, pr, icn, pay_date, trace, position,
+            st_from, st_to, crossover, tuple(claim_adjs.get(cp_id, ())),
+            tuple(lines.get(cp_id, ()))), claim_id))
     return out

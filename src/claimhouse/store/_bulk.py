@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -56,8 +57,17 @@ def _processors(table: Any, columns: Sequence[str], dialect: Any) -> list[Any]:
 def _tuples(rows: Rows, columns: Sequence[str], procs: list[Any],
             prefix: Sequence[str] = ()) -> list[tuple[Any, ...]]:
     keys = [*columns, *prefix]
-    pairs = list(zip(keys, procs, strict=True))
-    return [tuple(p(r[k]) if p is not None else r[k] for k, p in pairs) for r in rows]
+    getter = itemgetter(*keys)
+    converting = [(i, p) for i, p in enumerate(procs) if p is not None]
+    if not converting:
+        return [getter(r) if len(keys) > 1 else (getter(r),) for r in rows]
+    out = []
+    for r in rows:
+        values = list(getter(r)) if len(keys) > 1 else [getter(r)]
+        for i, p in converting:
+            values[i] = p(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def bulk_insert(session: Session, table: Any, rows: Rows) -> None:

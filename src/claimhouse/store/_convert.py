@@ -232,6 +232,15 @@ def _split(value: str | None, sep: str = ":") -> list[str]:
     return [v for v in (value or "").split(sep) if v]
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A quantity without the column's trailing zeros (1.000 -> 1, 2.500 -> 2.5)."""
+    if value is None:
+        return None
+    plain = value.normalize()
+    exponent = plain.as_tuple().exponent
+    return plain.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else plain
+
+
 def adjustment_model(row: Any) -> PaymentAdjustment:
     return PaymentAdjustment(group_code=row.group_code, reason_code=row.reason_code,
                              amount=row.amount, quantity=row.quantity)
@@ -244,7 +253,7 @@ def service_payment_model(row: Any, adjustments: list[Any]) -> ServicePayment:
     return ServicePayment(
         procedure_qualifier=row.procedure_qualifier, procedure_code=row.procedure_code,
         modifiers=_split(row.modifiers), charge=row.charge, paid_amount=row.paid_amount,
-        revenue_code=row.revenue_code, units=row.units,
+        revenue_code=row.revenue_code, units=_plain(row.units),
         original_procedure_code=row.original_procedure_code,
         original_modifiers=_split(row.original_modifiers),
         service_date=row.service_date if row.service_date_end is None else None,

@@ -160,3 +160,10 @@ def _add_remittances(session: Session, remittances: Iterable[Remittance],
                 adj_rows += adjustment_rows(adjustments, cp_id, sp_id)
             bulk_insert(session, AdjustmentRow, adj_rows)
     return counts
+
+
+def claim_kind(session: Session, pcn: str) -> ClaimKind | None:
+    """The 837 kind (professional, institutional, dental) a stored claim was billed as."""
+    kind = session.execute(select(ClaimRow.kind).where(
+        ClaimRow.patient_control_number == pcn).order_by(ClaimRow.id)).scalars().first()
+    return ClaimKind(kind) if kind else None

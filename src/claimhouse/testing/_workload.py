@@ -22,6 +22,8 @@ from claimhouse.models import (
     Address,
     BillingProvider,
     Claim,
+    Contact,
+    ContactNumber,
     Diagnosis,
     Payer,
     Procedure,
@@ -112,6 +114,8 @@ def _claim(rng: random.Random, i: int, case: str, start: date) -> Claim:
         total_charge=sum((ln.charge for ln in lines), Decimal("0.00")),
         billing_provider=BillingProvider(
             name="SYNTHETIC FAMILY CLINIC", npi=NPI, tax_id="741234567",
+            contacts=[Contact(name="BILLING OFFICE", numbers=[ContactNumber("TE",
+                                                                           "2175550100")])],
             address=Address("1 TEST WAY", city="SPRINGFIELD", state="IL",
                             postal_code="627010001")),
         subscriber=Subscriber(payer_responsibility="P", last_name=f"SUBSCRIBER{i % 997}",
