@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import pyx12.params
@@ -58,3 +59,25 @@ def test_each_claim_accepted_or_rejected_with_its_reason() -> None:
 def test_sets_rejected_by_the_999_get_no_277ca() -> None:
     bad = sample_837p().replace(b"DTP*472*D8*20260101", b"DTP*472*D8*20261301", 1)
     assert _277(bad) == []
+
+
+def test_our_277ca_reads_back_claim_by_claim() -> None:
+    from claimhouse.parse import ParseOutcome, iter_parsed
+
+    data = sample_837p(claims=2)
+    bad = data.replace(b"ABK:E119", b"ABK:Z9999", 1)
+    [ack] = _277(bad)
+    [parsed] = list(iter_parsed(ack.content, ParseOutcome()))
+    assert parsed.binding.name == "277CA"
+    claims = parsed.model.claims
+    assert [(c.claim_id, c.accepted) for c in claims] == [("C000000", False), ("C000001", True)]
+    assert (claims[0].statuses[0].category, claims[0].statuses[0].code) == ("A7", "255")
+
+
+@pytest.mark.corpus
+def test_corpus_277ca_reads(corpus: Path) -> None:
+    from claimhouse.parse import ParseOutcome, iter_parsed
+
+    [p] = list(iter_parsed(corpus / "imsweb-x12-parser/277_5010/x12_277CA_rejected.txt",
+                           ParseOutcome()))
+    assert [(c.accepted, c.statuses[0].code) for c in p.model.claims] == [(False, "562")]

@@ -64,6 +64,8 @@ def _load() -> list[Binding]:
         BINDINGS.extend(claims837.BINDINGS)
         from claimhouse.acks import _read as acks_read
         BINDINGS.extend(acks_read.BINDINGS)
+        from claimhouse.acks import _read277 as acks_read277
+        BINDINGS.extend(acks_read277.BINDINGS)
         pass
     return BINDINGS
 
