@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, select
 
-from claimhouse.batch import Runner, load_config
+from claimhouse.batch import Runner, load_config, safe_name
 from claimhouse.batch._tables import audit, jobs, sets
 from claimhouse.cli import cli
 from claimhouse.errors import ConfigError
@@ -251,8 +251,10 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    events = [json.loads(x)["event"] for x in err.splitlines() if x.startswith("{")]
-    assert events == ["archived", "stopping", "summary"]
+    records = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
+    # the signal may land while the file is still being finished: it is finished first
+    assert sorted(r["event"] for r in records) == ["archived", "stopping", "summary"]
+    assert records[-1]["event"] == "summary" and records[-1]["files"] == 1
 
 
 @pytest.fixture
@@ -290,3 +292,34 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path,
     summary = _run(drop)
     assert summary.accepted == 3 and summary.errors == 0  # type: ignore[attr-defined]
     assert len(list((drop / "archive").rglob("*.x12"))) == 3
+
+
+def test_safe_names_confine_every_path() -> None:
+    assert safe_name("../../etc/passwd") == "etc_passwd"
+    assert safe_name("..") == "file" and safe_name("") == "file"
+    assert safe_name("a/../b\x00c\nd.x12") == "a___b_c_d.x12"
+    assert "/" not in safe_name("/abs/path") and not safe_name("-rf").startswith("-")
+
+
+class _FailingPipeline:
+    """Every read fails like a broken disk would."""
+
+    def process(self, path: Path, job: object) -> object:
+        raise OSError(5, "Input/output error")
+
+    def load(self, conn: object, outcome: object, job: object) -> None:
+        raise AssertionError("never loaded")
+
+
+def test_a_file_that_keeps_failing_is_rejected_after_max_attempts(tmp_path: Path) -> None:
+    drop = make_drop(tmp_path / "drop", f"[drop]\n{DROP_BASICS}".replace(
+        "max_attempts = 100", "max_attempts = 2"))
+    (drop / "inbox" / "bad-disk.x12").write_bytes(interchange(950))
+    for attempt in (1, 2):
+        with Runner(load_config(drop), pipeline=_FailingPipeline()) as runner:  # type: ignore[arg-type]
+            summary = runner.run_once()
+        assert summary.errors == 1 and summary.error_messages == [
+            "job 1: Input/output error"], attempt
+    assert (drop / "rejected" / "bad-disk.x12.reason").read_text() == (
+        "gave up after 2 attempts: Input/output error\n")
+    assert not list((drop / "work").iterdir())

@@ -60,6 +60,11 @@ if TYPE_CHECKING:
     from claimhouse.store import Store
 
 
+class ConcurrentConflict(Exception):
+    """A commit kept hitting a uniqueness key that no earlier job explains (two workers
+    loading the same claims at once): the job is released and retried by a later run."""
+
+
 def _default_pipeline(config: DropConfig, store: Store | None) -> Pipeline:
     if config.validation_level == 0 and store is None:
         return EnvelopePipeline(config)
@@ -230,11 +235,20 @@ class Runner:
         fault_point("processed")
         self._stage(job, outcome, staging)
         result = self._commit(job, outcome, sha, size, record_sha)
+        for retry in range(1, 4):
+            if result is not CommitResult.CONFLICT:
+                break
+            reason = self._conflict_reason(sha, outcome)
+            if reason:  # another job already holds these bytes or this interchange
+                remove_tree(staging)
+                outcome = FileOutcome.rejected(reason)
+                self._stage(job, outcome, staging)
+                result = self._commit(job, outcome, sha, size, record_sha=False)
+            else:  # a concurrent load of the same claims: try the whole commit again
+                time.sleep(0.05 * retry)
+                result = self._commit(job, outcome, sha, size, record_sha)
         if result is CommitResult.CONFLICT:
-            remove_tree(staging)
-            outcome = FileOutcome.rejected(self._conflict_reason(sha, outcome))
-            self._stage(job, outcome, staging)
-            result = self._commit(job, outcome, sha, size, record_sha=False)
+            raise ConcurrentConflict("a uniqueness conflict persisted over 3 retries")
         if result is not CommitResult.DONE:
             remove_tree(staging)
             self._emit("lost-lease", job, "another worker took the job over")
@@ -258,10 +272,10 @@ class Runner:
         return outcome
 
     def _conflict_reason(self, sha: str | None, outcome: FileOutcome) -> str:
+        """Why a commit hit a uniqueness key, or "" when no earlier job explains it."""
         if sha is not None and (owner := self.journal.seen_sha(sha)) is not None:
             return f"duplicate: same bytes as job {owner}"
-        dup = self._interchange_duplicates(outcome)
-        return dup.reason or "duplicate interchange control number within the file"
+        return self._interchange_duplicates(outcome).reason
 
     def _dest(self, job: Job, accepted: bool) -> str:
         if job.dest:
