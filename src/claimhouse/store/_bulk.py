@@ -70,18 +70,36 @@ def _tuples(rows: Rows, columns: Sequence[str], procs: list[Any],
     return out
 
 
+def _copy(conn: Any, table: str, columns: Sequence[str],
+          tuples: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL COPY ... FROM STDIN on the connection's own transaction."""
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cur, cur.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in tuples:
+            copy.write_row(row)
+
+
+def _sql_type(table: Any, column: str, dialect: Any) -> str:
+    return str(table.c[column].type.dialect_impl(dialect).compile(dialect=dialect))
+
+
 def bulk_insert(session: Session, table: Any, rows: Rows) -> None:
-    """INSERT every row (dicts with the same keys) in one DBAPI executemany; values go
-    through each column type's bind processor (so Money is cents on SQLite)."""
+    """INSERT every row (dicts with the same keys): one DBAPI executemany on SQLite,
+    multi-row VALUES statements on PostgreSQL; values go through each column type's bind
+    processor (so Money is cents on SQLite)."""
     if not rows:
         return
     conn = session.connection()
     t = table.__table__
     columns = list(rows[0])
+    tuples = _tuples(rows, columns, _processors(t, columns, conn.dialect))
+    if conn.dialect.name == "postgresql":
+        _copy(conn, t.name, columns, tuples)
+        return
+    head = f"INSERT INTO {t.name} ({', '.join(columns)}) VALUES "
     ph = _placeholder(conn.dialect)
-    sql = (f"INSERT INTO {t.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([ph] * len(columns))})")
-    conn.exec_driver_sql(sql, _tuples(rows, columns, _processors(t, columns, conn.dialect)))
+    conn.exec_driver_sql(head + f"({', '.join([ph] * len(columns))})", tuples)
 
 
 def insert_with_ids(session: Session, table: Any, rows: Rows) -> list[int]:
@@ -94,15 +112,30 @@ def insert_with_ids(session: Session, table: Any, rows: Rows) -> list[int]:
 
 
 def bulk_update(session: Session, table: Any, rows: Rows) -> None:
-    """UPDATE rows by ``id`` (each dict: ``id`` plus the columns to set, same keys) in one
-    DBAPI executemany."""
+    """UPDATE rows by ``id`` (each dict: ``id`` plus the columns to set, same keys): one
+    DBAPI executemany on SQLite; ``UPDATE ... FROM (VALUES ...)`` on PostgreSQL."""
     if not rows:
         return
     conn = session.connection()
     t = table.__table__
     columns = [k for k in rows[0] if k != "id"]
+    procs = [*_processors(t, columns, conn.dialect), None]
+    tuples = _tuples(rows, columns, procs, prefix=("id",))
+    if conn.dialect.name == "postgresql":
+        names = [*columns, "id"]
+        temp = f"claimhouse_update_{t.name}"
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {temp} ("
+            + ", ".join(f"{c} {_sql_type(t, c, conn.dialect)}" for c in names)
+            + ") ON COMMIT DROP")
+        conn.exec_driver_sql(f"TRUNCATE {temp}")
+        _copy(conn, temp, names, tuples)
+        sets = ", ".join(f"{c} = v.{c}" for c in columns)
+        conn.exec_driver_sql(f"UPDATE {t.name} SET {sets} FROM {temp} AS v "
+                             f"WHERE {t.name}.id = v.id")
+        conn.exec_driver_sql(f"DROP TABLE {temp}")
+        return
     ph = _placeholder(conn.dialect)
     sql = (f"UPDATE {t.name} SET {', '.join(f'{c} = {ph}' for c in columns)} "
            f"WHERE id = {ph}")
-    procs = [*_processors(t, columns, conn.dialect), None]
-    conn.exec_driver_sql(sql, _tuples(rows, columns, procs, prefix=("id",)))
+    conn.exec_driver_sql(sql, tuples)
