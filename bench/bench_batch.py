@@ -62,7 +62,7 @@ def _envelope_baseline(source: Path) -> float:
 
 
 def run() -> dict[str, Any]:
-    from tests.conftest_pg import PostgresServer, _bin_dir
+    from claimhouse.testing._postgres import PostgresServer, postgres_bin_dir
 
     base = Path(tempfile.mkdtemp(prefix="claimhouse-bench-batch-"))
     source = base / "source"
@@ -78,7 +78,7 @@ def run() -> dict[str, Any]:
     runs: dict[str, tuple[float, int, int]] = {}
     summary = run_workers(_drop(base, source, f"sqlite:///{base / 'bench.db'}"), 1)
     runs["sqlite_1"] = (summary.seconds, summary.files, summary.claims)
-    bindir = _bin_dir()
+    bindir = postgres_bin_dir()
     server = PostgresServer(bindir) if bindir else None
     try:
         if server is not None:

@@ -19,8 +19,8 @@ from claimhouse.batch import FileOutcome, JobInfo, Journal, Runner, load_config
 from claimhouse.batch._journal import CommitResult
 from claimhouse.batch._tables import audit, jobs, sets
 from claimhouse.batch._workers import run_workers
+from claimhouse.testing._postgres import PostgresServer
 from tests.batch_build import DROP_BASICS, interchange, make_drop, memory_dir, mixed_batch
-from tests.conftest_pg import PostgresServer
 from tests.conftest_pg import postgres as postgres  # the fixture
 
 
