@@ -135,3 +135,31 @@ def test_models_back_from_rows_and_exact_money(db_url: str) -> None:
          for sp in c.service_lines for a in sp.adjustments), Decimal(0))
     assert total == expected and str(total) == str(expected.quantize(Decimal("0.01")))
     store.close()
+
+
+def test_secondary_claim_arriving_later_takes_its_payment(db_url: str) -> None:
+    work = generate_workload(24)
+    store = open_store(db_url)
+    with store.session() as s:
+        add_claims(s, work.claims)
+        add_remittances(s, work.remittances)
+    reconcile(store)
+    pcn = next(p for p, t in work.expected.items() if t.case == "secondary")
+    claim = next(c for c in work.claims if c.patient_control_number == pcn)
+    payments = {cp.status_code: cp for r in work.remittances for cp in r.claims()
+                if cp.patient_control_number == pcn}
+    billed_to_secondary = dataclasses.replace(
+        claim, payer=dataclasses.replace(claim.payer, id="MGAP1", name="MEDIGAP SUPPLEMENT"))
+    with store.session() as s:
+        add_claims(s, [billed_to_secondary])
+    reconcile(store)
+    with store.session() as s:
+        rows = {r.payer_id: r for r in s.execute(select(ClaimRow).where(
+            ClaimRow.patient_control_number == pcn)).scalars()}
+        rules = dict(s.execute(select(ClaimPaymentRow.status_code, ClaimPaymentRow.match_rule)
+                               .where(ClaimPaymentRow.patient_control_number == pcn)).all())
+    assert rows["MGAP1"].paid_amount == payments["2"].paid_amount
+    assert rows[claim.payer.id].paid_amount == payments["1"].paid_amount
+    assert rows[claim.payer.id].patient_responsibility == payments["1"].patient_responsibility
+    assert rules["2"].startswith("pcn+payer")
+    store.close()

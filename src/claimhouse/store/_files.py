@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from claimhouse.errors import InputError, X12Error
+from claimhouse.errors import InputError, StoreError, X12Error
 from claimhouse.models import ClaimBatch, Remittance
 from claimhouse.store._engine import Store
 from claimhouse.store._load import LoadCounts, add_claims, add_remittances
@@ -123,10 +123,15 @@ def load_file(store: Store, path: Path, *, clock: Clock = _now) -> FileLoad:
             session.execute(update(FileRow).where(FileRow.id == file_id).values(
                 kind="+".join(result.kinds)[:20] or None, processed_at=clock(),
                 outcome=result.outcome, detail=result.detail or _describe(result.counts)))
-    except (_Duplicate, IntegrityError):
-        result.outcome, result.file_id = "duplicate", None
-        result.detail = "same interchange (ISA sender and ISA13) already loaded"
-        result.counts = LoadCounts()
+    except _Duplicate:
+        result = FileLoad(name=path.name, outcome="duplicate",
+                          detail="same interchange (ISA sender and ISA13) already loaded")
+    except IntegrityError as exc:  # a concurrent loader recorded the same file first
+        if not _recorded(store, digest):
+            raise StoreError(f"{path.name}: the store refused a row "
+                             f"({type(exc.orig).__name__})") from exc
+        result = FileLoad(name=path.name, outcome="duplicate",
+                          detail="loaded meanwhile by another process")
     except X12Error as exc:
         result = _record_rejection(store, path, digest, received, clock(), exc.reason)
     return result
@@ -134,6 +139,12 @@ def load_file(store: Store, path: Path, *, clock: Clock = _now) -> FileLoad:
 
 class _Duplicate(Exception):
     pass
+
+
+def _recorded(store: Store, digest: str) -> bool:
+    with store.session() as session:
+        return session.execute(select(FileRow.id).where(FileRow.sha256 == digest)).first() \
+            is not None
 
 
 def _describe(counts: LoadCounts) -> str:
@@ -145,8 +156,8 @@ def _describe(counts: LoadCounts) -> str:
 def _record_rejection(store: Store, path: Path, digest: str, received: datetime,
                       processed: datetime, reason: str) -> FileLoad:
     with store.session() as session:
-        existing = session.execute(select(FileRow.id).where(or_(
-            FileRow.sha256 == digest))).scalar()
+        existing = session.execute(select(FileRow.id).where(
+            FileRow.sha256 == digest)).scalar()
         if existing is None:
             existing = session.execute(insert(FileRow).returning(FileRow.id), [{
                 "sha256": digest, "name": path.name[-400:], "size": path.stat().st_size,

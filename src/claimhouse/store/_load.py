@@ -103,11 +103,30 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
         counts.claims_replaced += 1
     new = list(fresh.values())
     ids = insert_with_ids(session, ClaimRow,
-                            [claim_row(c, kind, submitted_on, file_id) for c in new])
+                          [claim_row(c, kind, submitted_on, file_id) for c in new])
     bulk_insert(session, ServiceLineRow,
-            [row for c, i in zip(new, ids, strict=True) for row in line_rows(c, i)])
+                [row for c, i in zip(new, ids, strict=True) for row in line_rows(c, i)])
     counts.claims_added += len(ids)
+    known = {pcn for pcn, _ in existing}
+    _rematch_weak(session, sorted({c.patient_control_number for c in new} & known))
     return counts
+
+
+def _rematch_weak(session: Session, pcns: list[str]) -> None:
+    """A new claim for a patient control number already on file (another payer) may fit
+    payments matched before without the payer's confirmation (secondary, payer differs):
+    release those so the next reconcile chooses again among all the claims."""
+    if not pcns:
+        return
+    weak = (ClaimPaymentRow.patient_control_number.in_(pcns),
+            ClaimPaymentRow.claim_id.is_not(None),
+            ~ClaimPaymentRow.match_rule.like("%payer%"))
+    old = set(session.execute(select(ClaimPaymentRow.claim_id).where(*weak)).scalars())
+    if not old:
+        return
+    session.execute(update(ClaimPaymentRow).where(*weak).values(
+        claim_id=None, disposition="unmatched", match_rule=None))
+    session.execute(update(ClaimRow).where(ClaimRow.id.in_(old)).values(dirty=True))
 
 
 def remittance_exists(session: Session, remittance: Remittance) -> bool:
