@@ -75,8 +75,9 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
         "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password",
         "Subsystem sftp internal-sftp", "LogLevel ERROR", ""]))
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    log = (d / "sshd.log").open("wb")  # a file, not a pipe: sshd never blocks on its log
     proc = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -85,7 +86,7 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                err = (d / "sshd.log").read_text(errors="replace")
                 _unavailable(f"sshd did not start: {err[-1000:]}")
             time.sleep(0.05)
     host_pub = (d / "host_key.pub").read_text().split()
@@ -96,6 +97,7 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 def _drop(tmp_path: Path, server: SshServer, *, known_hosts: Path | None = None,
