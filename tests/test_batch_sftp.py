@@ -232,3 +232,27 @@ def test_pull_and_push_killed_mid_transfer_finish_on_the_next_run(
     assert [p.name for p in remote_out.iterdir()] == ["big.999.x12"]
     assert (remote_out / "big.999.x12").read_bytes() == data
     assert (drop / "outbox" / "sent" / "big.999.x12").exists()
+
+
+def test_watch_with_sftp_pulls_processes_and_pushes(tmp_path: Path, sshd: SshServer) -> None:
+    drop, remote_in, remote_out = _drop(tmp_path, sshd)
+    toml = drop / "claimhouse.toml"
+    toml.write_text(toml.read_text().replace(
+        "[drop]\nstable_seconds = 0\n",
+        "[drop]\nstable_seconds = 0\npoll_seconds = 0.1\nvalidation_level = 0\nload = false\n"))
+    (remote_in / "partner.x12").write_bytes(interchange(95))
+    proc = subprocess.Popen([*_CLI, "watch", str(drop), "--sftp", "--log-json"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(remote_out.glob("partner.x12.*.report.json")):
+            assert time.monotonic() < deadline and proc.poll() is None, "nothing pushed"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert not list(remote_in.iterdir())
+    assert list((drop / "archive").rglob("partner.x12"))

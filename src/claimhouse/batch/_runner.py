@@ -54,7 +54,7 @@ from claimhouse.batch._journal import CommitResult, Job, Journal
 from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
 from claimhouse.batch._summary import Event, Summary
 from claimhouse.batch._tables import create_tables, make_engine, open_journal_store
-from claimhouse.errors import ConfigError
+from claimhouse.errors import ClaimhouseError, ConfigError
 
 if TYPE_CHECKING:
     from claimhouse.store import Store
@@ -395,13 +395,30 @@ class Runner:
         self._loaded = False
         summary.reconciled += run.payments_matched
 
-    def watch(self, stop: threading.Event) -> Summary:
-        """Poll the inbox until ``stop`` is set; stops after the file in hand."""
+    def watch(self, stop: threading.Event, *, before: Callable[[], object] | None = None,
+              after: Callable[[], object] | None = None) -> Summary:
+        """Poll the inbox until ``stop`` is set; stops after the file in hand.
+
+        ``before``/``after`` run around each cycle (``batch watch --sftp``: pull, then
+        push); a :class:`ClaimhouseError` from them (a partner's server is down) is
+        counted and retried next cycle, never fatal."""
         total = Summary()
         started = time.perf_counter()
         while not stop.is_set():
             self._failed.clear()
+            self._hook(before, total)
             total.add(self.run_once(stop))
+            self._hook(after, total)
             stop.wait(self.config.poll_seconds)
         total.seconds = time.perf_counter() - started
         return total
+
+    @staticmethod
+    def _hook(hook: Callable[[], object] | None, summary: Summary) -> None:
+        if hook is None:
+            return
+        try:
+            hook()
+        except ClaimhouseError as exc:
+            summary.errors += 1
+            summary.error_messages.append(str(exc))

@@ -108,11 +108,21 @@ def run_command(drop: Path, workers: int, log_json: bool) -> None:
 
 @batch_group.command("watch")
 @_drop_arg
+@click.option("--sftp", "use_sftp", is_flag=True,
+              help="Pull from [sftp] before each cycle and push the outbox after it.")
 @_log_json
 @_env_errors
-def watch_command(drop: Path, log_json: bool) -> None:
+def watch_command(drop: Path, use_sftp: bool, log_json: bool) -> None:
     """Keep processing DROP/inbox; SIGTERM or SIGINT stops after the current file."""
     lines = _Lines(log_json)
+    config = load_config(drop)
+    before = after = None
+    if use_sftp:
+        from claimhouse.batch._sftp import pull, push
+
+        if config.sftp is None:
+            raise ConfigError(f"{config.root}: claimhouse.toml has no [sftp] table")
+        before, after = (lambda: pull(config)), (lambda: push(config))
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -121,8 +131,8 @@ def watch_command(drop: Path, log_json: bool) -> None:
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        with Runner(load_config(drop), on_event=lines) as runner:
-            summary = runner.watch(stop)
+        with Runner(config, on_event=lines) as runner:
+            summary = runner.watch(stop, before=before, after=after)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
