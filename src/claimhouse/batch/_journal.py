@@ -16,13 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from claimhouse.batch._pipeline import FileOutcome, JobInfo
-from claimhouse.batch._tables import ACTIVE_STATES, audit, interchanges, jobs, seen_files
+from claimhouse.batch._tables import (
+    ACTIVE_SQL,
+    ACTIVE_STATES,
+    audit,
+    interchanges,
+    jobs,
+    seen_files,
+)
 
 
 class CommitResult(StrEnum):
@@ -93,7 +100,7 @@ class Journal:
     def claim(self, exclude: set[int] | frozenset[int] = frozenset()) -> Job | None:
         """Lease the oldest pending job, or an active job whose lease expired."""
         now = self.clock()
-        q = select(jobs).where(or_(
+        q = select(jobs).where(text(ACTIVE_SQL), or_(  # the partial index's own predicate
             jobs.c.state == "pending",
             and_(jobs.c.state.in_(("claimed", "done")), jobs.c.lease_until < now)))
         if exclude:
