@@ -47,7 +47,7 @@ from claimhouse.transactions._claims837_render import (
 )
 from claimhouse.transactions._claims837_write import build_document
 from claimhouse.transactions._engine import TransactionMap, load_map
-from claimhouse.transactions._registry import Binding
+from claimhouse.transactions._registry import Binding, resolve
 from claimhouse.x12 import (
     Clock,
     ControlNumbers,
@@ -120,20 +120,23 @@ def iter_claims(ts: TransactionSet, kind: ClaimKind, *, findings: list[Finding] 
 
 def read_claim_batch(ts: TransactionSet, kind: ClaimKind | None = None, *,
                      findings: list[Finding] | None = None) -> ClaimBatch:
-    """All claims of one 837 transaction set in a :class:`ClaimBatch` (in memory)."""
-    kind = kind or kind_of(ts)
+    """All claims of one 837 transaction set in a :class:`ClaimBatch` (in memory); the
+    kind, unless given, is the one its service lines call for (see :func:`kind_of`)."""
+    if kind is None:
+        kind, ts = kind_of(ts)
     header: dict[str, Any] = {}
     claims = list(iter_claims(ts, kind, findings=findings, header=header))
     return ClaimBatch(claims=claims, kind=kind, **header)
 
 
-def kind_of(ts: TransactionSet) -> ClaimKind:
-    """The kind its GS08/ST03 declares (professional when it names no 837 guide)."""
-    version = (ts.info.version or ts.group.version or "").upper()
-    for kind, v in VERSIONS.items():
-        if v[:10] in version:
-            return kind
-    return ClaimKind.PROFESSIONAL
+def kind_of(ts: TransactionSet) -> tuple[ClaimKind, TransactionSet]:
+    """The kind of an 837 set, by its first service segment (SV1/SV2/SV3) where its GS08/
+    ST03 names another guide, else as declared (professional when it names none); and the
+    set to read on (the segments looked at are handed back)."""
+    binding, ts = resolve(ts)
+    if binding is not None and binding.set_id == "837":
+        return next(k for k, n in KIND_NAMES.items() if n == binding.name), ts
+    return ClaimKind.PROFESSIONAL, ts
 
 
 @dataclass(slots=True)
