@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._match import Decision, choose_claim
 from claimhouse.reconcile._settle import settle
-from claimhouse.reconcile._views import claims_by_id, claims_by_pcn, postings_where
+from claimhouse.reconcile._views import claims_by_id, claims_by_pcn, members, postings_where
 from claimhouse.store import Store
 from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused
 from claimhouse.store._tables import (
@@ -122,7 +122,8 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
                 return
             after = ids[-1]
             postings = [p for p, _ in postings_where(
-                session, ClaimPaymentRow.id.in_(ids), with_lines=False)]
+                session, ClaimPaymentRow.claim_id.is_(None)
+                & ClaimPaymentRow.id.between(ids[0], ids[-1]), with_lines=False)]
             candidates = claims_by_pcn(session, (p.patient_control_number for p in postings))
             decisions = [choose_claim(p, candidates.get(p.patient_control_number, []))
                          for p in postings]
@@ -135,11 +136,12 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
                 dirty = sorted({d.claim for d in decisions if d.claim is not None})
                 for start in range(0, len(dirty), 900):
                     session.execute(update(ClaimRow).where(
-                        ClaimRow.id.in_(dirty[start:start + 900])).values(dirty=True))
+                        ClaimRow.id.in_(dirty[start:start + 900]),
+                        ClaimRow.dirty.is_(False)).values(dirty=True))
             if unmatched:
                 bulk_update(session, ClaimPaymentRow, unmatched)
             pcn = {p.key: p.patient_control_number for p in postings}
-            existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
+            existing = _existing(session, members(MatchRecordRow.claim_payment_id, ids))
             _record(session, summary, [(d, pcn.get(d.posting or 0), None) for d in decisions],
                     clock(), existing)
             summary.payments_examined += len(ids)
@@ -154,10 +156,12 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
             if not ids:
                 return
             after = ids[-1]
-            claims = claims_by_id(session, ids)
+            claims = claims_by_id(session, ids, members(ServiceLineRow.claim_id, ids))
             by_claim: dict[int, list[Any]] = {i: [] for i in ids}
-            for posting, claim_id in postings_where(session, ClaimPaymentRow.claim_id.in_(ids)):
-                by_claim[claim_id or 0].append(posting)
+            for posting, claim_id in postings_where(
+                    session, members(ClaimPaymentRow.claim_id, ids)):
+                if claim_id in by_claim:
+                    by_claim[claim_id].append(posting)
             claim_rows, line_rows, posting_rows, paid_line_rows = [], [], [], []
             decisions: list[Decision] = []
             pcn: dict[int, str] = {}
@@ -181,7 +185,7 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                                 (ClaimPaymentRow, posting_rows),
                                 (ServicePaymentRow, paid_line_rows)):
                 bulk_update(session, table, rows)
-            existing = _existing(session, MatchRecordRow.claim_id.in_(ids))
+            existing = _existing(session, members(MatchRecordRow.claim_id, ids))
             _record(session, summary, [(d, pcn.get(d.claim or 0), None) for d in decisions],
                     clock(), existing)
             summary.claims_settled += len(ids)

@@ -31,20 +31,34 @@ def _mods(value: str | None) -> tuple[str, ...]:
     return tuple(m for m in (value or "").split(":") if m)
 
 
-def claims_by_id(session: Session, ids: Sequence[int], *, with_lines: bool = True
+def members(column: Any, ids: Sequence[int]) -> Any:
+    """``column`` among the sorted ``ids``: a range when they are dense (no IN-list to
+    compile and bind; callers drop the extra rows a range may bring), else IN."""
+    if ids[-1] - ids[0] + 1 <= 2 * len(ids):
+        return column.between(ids[0], ids[-1])
+    return column.in_(ids)
+
+
+def claims_by_id(session: Session, ids: Sequence[int], line_condition: Any = None
                  ) -> dict[int, SubmittedClaim]:
-    """Submitted claims (and their 2400 lines) by row id."""
+    """Submitted claims (and their 2400 lines) by row id; ``line_condition`` selects the
+    ``service_lines`` rows to read (default: those of ``ids``; extra rows are ignored)."""
     if not ids:
         return {}
     conn = session.connection()
     lines: dict[int, list[SubmittedLine]] = defaultdict(list)
-    if with_lines:
+    wanted = set(ids)
+    if line_condition is None:
+        line_condition = ServiceLineRow.claim_id.in_(ids)
+    if ids:
         for r in conn.execute(select(
                 ServiceLineRow.id, ServiceLineRow.claim_id, ServiceLineRow.position,
                 ServiceLineRow.charge, ServiceLineRow.procedure_code, ServiceLineRow.modifiers,
                 ServiceLineRow.revenue_code, ServiceLineRow.service_date,
                 ServiceLineRow.line_item_control_number)
-                .where(ServiceLineRow.claim_id.in_(ids)).order_by(ServiceLineRow.id)):
+                .where(line_condition).order_by(ServiceLineRow.id)):
+            if r.claim_id not in wanted:
+                continue
             lines[r.claim_id].append(SubmittedLine(
                 key=r.id, position=r.position, charge=r.charge, procedure_code=r.procedure_code,
                 modifiers=_mods(r.modifiers), revenue_code=r.revenue_code,
@@ -53,8 +67,9 @@ def claims_by_id(session: Session, ids: Sequence[int], *, with_lines: bool = Tru
     for c in conn.execute(select(
             ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.payer_name,
             ClaimRow.total_charge, ClaimRow.service_from, ClaimRow.service_to,
-            ClaimRow.submitted_on).where(ClaimRow.id.in_(ids))):
-        out[c.id] = _claim_view(c, tuple(lines.get(c.id, ())))
+            ClaimRow.submitted_on).where(members(ClaimRow.id, ids))):
+        if c.id in wanted:
+            out[c.id] = _claim_view(c, tuple(lines.get(c.id, ())))
     return out
 
 
@@ -100,30 +115,35 @@ def postings_where(session: Session, condition: Any, *, with_lines: bool = True
     line_adjs: dict[int, list[Adj]] = defaultdict(list)
     lines: dict[int, list[PaidLine]] = defaultdict(list)
     if with_lines and ids:
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            for cp_id, sp_id, group, reason, amount in conn.execute(select(
-                    AdjustmentRow.claim_payment_id, AdjustmentRow.service_payment_id,
-                    AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount)
-                    .where(AdjustmentRow.claim_payment_id.in_(chunk))
-                    .order_by(AdjustmentRow.id)):
-                if sp_id is None:
-                    claim_adjs[cp_id].append(Adj(group, reason, amount))
-                else:
-                    line_adjs[sp_id].append(Adj(group, reason, amount))
-            for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue,
-                 dos, lic) in conn.execute(select(
-                    ServicePaymentRow.id, ServicePaymentRow.claim_payment_id,
-                    ServicePaymentRow.position, ServicePaymentRow.charge,
-                    ServicePaymentRow.paid_amount, ServicePaymentRow.procedure_code,
-                    ServicePaymentRow.modifiers, ServicePaymentRow.original_procedure_code,
-                    ServicePaymentRow.original_modifiers, ServicePaymentRow.revenue_code,
-                    ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number)
-                    .where(ServicePaymentRow.claim_payment_id.in_(chunk))
-                    .order_by(ServicePaymentRow.id)):
-                lines[cp_id].append(PaidLine(
-                    sp_id, position, charge, paid, code, _mods(mods), ocode, _mods(omods),
-                    revenue, dos, lic, tuple(line_adjs.get(sp_id, ()))))
+        wanted = set(ids)
+        # CAS then 2110s, joined to the same claim payments (no IN-list of ids)
+        for cp_id, sp_id, group, reason, amount in conn.execute(select(
+                AdjustmentRow.claim_payment_id, AdjustmentRow.service_payment_id,
+                AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount)
+                .join(ClaimPaymentRow, ClaimPaymentRow.id == AdjustmentRow.claim_payment_id)
+                .where(condition).order_by(AdjustmentRow.id)):
+            if cp_id not in wanted:
+                continue
+            if sp_id is None:
+                claim_adjs[cp_id].append(Adj(group, reason, amount))
+            else:
+                line_adjs[sp_id].append(Adj(group, reason, amount))
+        for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue,
+             dos, lic) in conn.execute(select(
+                ServicePaymentRow.id, ServicePaymentRow.claim_payment_id,
+                ServicePaymentRow.position, ServicePaymentRow.charge,
+                ServicePaymentRow.paid_amount, ServicePaymentRow.procedure_code,
+                ServicePaymentRow.modifiers, ServicePaymentRow.original_procedure_code,
+                ServicePaymentRow.original_modifiers, ServicePaymentRow.revenue_code,
+                ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number)
+                .join(ClaimPaymentRow,
+                      ClaimPaymentRow.id == ServicePaymentRow.claim_payment_id)
+                .where(condition).order_by(ServicePaymentRow.id)):
+            if cp_id not in wanted:
+                continue
+            lines[cp_id].append(PaidLine(
+                sp_id, position, charge, paid, code, _mods(mods), ocode, _mods(omods),
+                revenue, dos, lic, tuple(line_adjs.get(sp_id, ()))))
     out = []
     payers: dict[tuple[Any, ...], frozenset[str]] = {}
     for (cp_id, position, pcn, status, charge, paid, pr, icn, st_from, st_to, crossover,
