@@ -12,6 +12,7 @@ postgres``.
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 from collections.abc import Iterator
@@ -21,26 +22,33 @@ import pytest
 
 from claimhouse.testing._postgres import PostgresServer, postgres_bin_dir
 
+_shared: list[PostgresServer] = []
+"""The one cluster of this test process: every module importing the fixture shares it."""
+
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """The session's PostgreSQL cluster (skipped where absent, a failure under CI)."""
-    bindir = postgres_bin_dir()
-    if bindir is None:
-        message = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    server = PostgresServer(bindir)
-    try:
-        server.start()
-    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-        server.stop()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot start PostgreSQL: {exc}")
-        pytest.skip(f"cannot start PostgreSQL: {exc}")
-    yield server
-    server.stop()
+    if not _shared:
+        bindir = postgres_bin_dir()
+        if bindir is None:
+            message = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        server = PostgresServer(bindir)
+        try:
+            server.start()
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            server.stop()
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"cannot start PostgreSQL: {exc}")
+            pytest.skip(f"cannot start PostgreSQL: {exc}")
+        atexit.register(server.stop)  # also when the session ends without teardown
+        _shared.append(server)
+    yield _shared[0]
+    if _shared:  # session teardown: every test is done; the first finalizer stops it
+        _shared.pop().stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
