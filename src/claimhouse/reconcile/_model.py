@@ -97,6 +97,8 @@ class Posting:
     crossover_id: str | None = None
     adjustments: tuple[Adj, ...] = ()
     lines: tuple[PaidLine, ...] = ()
+    service_dates: tuple[date, ...] = ()
+    """2110 DTM*472 dates when ``lines`` are not loaded (claim matching needs only these)."""
 
     def all_adjustments(self) -> Iterator[Adj]:
         """Claim-level CAS then every line's CAS."""
@@ -106,6 +108,7 @@ class Posting:
 
     def dates(self) -> list[date]:
         found = [d for d in (self.statement_from, self.statement_to) if d is not None]
+        found += self.service_dates
         return found + [ln.service_date for ln in self.lines if ln.service_date is not None]
 
     @property

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._model import (
@@ -144,6 +145,16 @@ def postings_where(session: Session, condition: Any, *, with_lines: bool = True
             lines[cp_id].append(PaidLine(
                 sp_id, position, charge, paid, code, _mods(mods), ocode, _mods(omods),
                 revenue, dos, lic, tuple(line_adjs.get(sp_id, ()))))
+    spans: dict[int, tuple[date, ...]] = {}
+    if not with_lines and ids:  # the service dates alone, for claim matching
+        wanted = set(ids)
+        for cp_id, first, last in conn.execute(select(
+                ServicePaymentRow.claim_payment_id, func.min(ServicePaymentRow.service_date),
+                func.max(ServicePaymentRow.service_date))
+                .join(ClaimPaymentRow, ClaimPaymentRow.id == ServicePaymentRow.claim_payment_id)
+                .where(condition).group_by(ServicePaymentRow.claim_payment_id)):
+            if cp_id in wanted and first is not None:
+                spans[cp_id] = (first,) if last is None or last == first else (first, last)
     out = []
     payers: dict[tuple[Any, ...], frozenset[str]] = {}
     for (cp_id, position, pcn, status, charge, paid, pr, icn, st_from, st_to, crossover,
@@ -157,5 +168,5 @@ def postings_where(session: Session, condition: Any, *, with_lines: bool = True
         out.append((Posting(
             cp_id, pcn, status, charge, paid, payer_ids, pr, icn, pay_date, trace, position,
             st_from, st_to, crossover, tuple(claim_adjs.get(cp_id, ())),
-            tuple(lines.get(cp_id, ()))), claim_id))
+            tuple(lines.get(cp_id, ())), spans.get(cp_id, ())), claim_id))
     return out
