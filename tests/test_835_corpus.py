@@ -80,6 +80,8 @@ def test_every_835_parses_without_crashing(row: dict[str, str]) -> None:
     if row["version"].startswith("004010"):
         assert "835" not in kinds
         assert any(u.set_id == "835" for u in outcome.unsupported)
+    if _is_5010(row):  # including a GS08 of plain "5010", which names no guide
+        assert "835" in kinds
 
 
 def test_own_fixtures_round_trip() -> None:
