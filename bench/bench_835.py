@@ -41,8 +41,9 @@ outcome = ParseOutcome()
 with open(os.devnull, "w") as out:
     write_jsonl(iter_parsed(stream, outcome, name="generated", stream_jsonl=True), out)
 assert not outcome.findings and not outcome.unsupported
-import resource
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+# VmHWM is this process's own high-water mark (ru_maxrss can carry the parent's across exec)
+with open("/proc/self/status") as fh:
+    print(next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")) / 1024.0)
 """
 
 
