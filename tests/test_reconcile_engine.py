@@ -135,3 +135,14 @@ def test_workload_truth_from_models_alone(case: str) -> None:
             truth.state, truth.paid, truth.patient_responsibility), claim.patient_control_number
         checked += 1
     assert checked == 2
+
+
+def test_institutional_lines_by_revenue_code() -> None:
+    claim = SubmittedClaim(
+        key=1, patient_control_number="PCN1", payer_id="ACME1", total_charge=D("500.00"),
+        lines=(SubmittedLine(21, 1, D("300.00"), None, (), "0120", date(2026, 2, 1)),
+               SubmittedLine(22, 2, D("200.00"), "80053", (), "0300", date(2026, 2, 1))))
+    lines = (PaidLine(1, 1, D("300.00"), D("250.00"), "0120"),  # SVC01 NU:0120
+             PaidLine(2, 2, D("200.00"), D("100.00"), "80053", revenue_code="0300"))
+    ds = match_lines(_posting(lines=lines), claim)
+    assert [d.line for d in ds] == [21, 22]
