@@ -4,13 +4,14 @@ a finding naming its defect."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 import pyx12.params
 import pyx12.x12n_document
 
-from claimhouse.validate import validate_file
+from claimhouse.validate import ValidationReport, validate_file
 from claimhouse.validate._pyx12 import _quiet_pyx12, _text_stream, merged_map_path
 from tests.conftest import CORPUS, corpus_params
 
@@ -30,6 +31,12 @@ PYX12_WRONG = {
 }
 
 
+@functools.cache
+def level2(path: Path) -> ValidationReport:
+    """Each corpus file is validated once per session, whatever the tests asking."""
+    return validate_file(path, 2)
+
+
 def pyx12_verdict(path: Path, *, installed: bool = False) -> bool | None:
     """pyx12's own verdict on the file (None when it raises instead of answering), with
     our maps and corrections, or with its ``installed`` maps only."""
@@ -45,7 +52,7 @@ def pyx12_verdict(path: Path, *, installed: bool = False) -> bool | None:
 @pytest.mark.parametrize("row", corpus_params(lambda r: r["local_path"] not in PYX12_WRONG))
 def test_level2_verdict_agrees_with_pyx12(row: dict[str, str]) -> None:
     path = CORPUS / row["local_path"]
-    report = validate_file(path, 2)
+    report = level2(path)
     theirs = report.pyx12_valid  # pyx12's own return value in the same run
     codes = report.codes(None)
     if theirs is None:
@@ -60,7 +67,7 @@ def test_level2_verdict_agrees_with_pyx12(row: dict[str, str]) -> None:
 @pytest.mark.parametrize("path", sorted(PYX12_WRONG))
 def test_where_pyx12_is_wrong(corpus: Path, path: str) -> None:
     expected = PYX12_WRONG[path]
-    report = validate_file(corpus / path, 2)
+    report = level2(corpus / path)
     if expected == "st-version-missing":
         # installed pyx12 accepts the set without ST03; with maps/pyx12-corrections.xml
         # (ST03 required) pyx12 itself rejects it, as we do.
@@ -107,7 +114,7 @@ def _broken(row: dict[str, str]) -> bool:
 
 @pytest.mark.parametrize("row", corpus_params(_broken))
 def test_broken_on_purpose_is_rejected_naming_its_defect(row: dict[str, str]) -> None:
-    report = validate_file(CORPUS / row["local_path"], 2)
+    report = level2(CORPUS / row["local_path"])
     assert not report.valid
     assert BROKEN[Path(row["local_path"]).name] in report.codes()
 
@@ -118,7 +125,7 @@ def test_271_application_errors_are_out_of_scope(row: dict[str, str]) -> None:
     """The OopFactory 271 files break 271 business rules (AAA/benefit content); no 5010
     271 map exists in pyx12 and claimhouse validates claims, not eligibility: level 2
     says so instead of claiming the file valid."""
-    report = validate_file(CORPUS / row["local_path"], 2)
+    report = level2(CORPUS / row["local_path"])
     assert "ig-guide-not-checked" in report.codes(None)
 
 
@@ -127,7 +134,7 @@ def test_reported_pyx12_verdict_is_pyx12s(corpus: Path) -> None:
     for path in ("imsweb-x12-parser/837_5010/x12_missing_elements.txt",
                  "linuxforhealth-x12/837_005010X223A3/institutional-claim.837i",
                  "pyx12/tests/835_mult_loops.txt", "silvenga-vscode-edi-x12/docs/complete.edi"):
-        assert validate_file(corpus / path, 2).pyx12_valid == pyx12_verdict(corpus / path)
+        assert level2(corpus / path).pyx12_valid == pyx12_verdict(corpus / path)
 
 
 def test_findings_carry_no_element_content(corpus: Path) -> None:
