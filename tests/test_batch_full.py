@@ -78,7 +78,10 @@ def test_validate_ack_load_and_reconcile(tmp_path: Path) -> None:
     ack = (drop / "outbox" / "e-invalid.837.5.999.x12").read_bytes()
     assert b"IK5*R" in ack and b"AK9*R" in ack
     assert b"IK5*A" in (drop / "outbox" / "a-claims.837.1.999.x12").read_bytes()
-    assert not [n for n in outbox if n.startswith(("c-again", "d-same"))]
+    for repeat in ("c-again.837.3", "d-same-isa13.837.4"):  # one TA1 025 each, no 999
+        assert [n for n in outbox if n.startswith(repeat)] == [f"{repeat}.ta1.x12"]
+        ta1 = (drop / "outbox" / f"{repeat}.ta1.x12").read_bytes()
+        assert re.search(rb"TA1\*000000501\*\d{6}\*\d{4}\*R\*025~", ta1), ta1
 
     url = load_config(drop).database_url
     assert _count(url, FileRow) == 2

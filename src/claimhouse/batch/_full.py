@@ -19,6 +19,7 @@ After a run that accepted files the runner calls :func:`claimhouse.reconcile.rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,8 +62,12 @@ class FullPipeline:
     any)."""
 
     def __init__(self, config: DropConfig, store: Store | None, *,
+                 seen: Callable[[str, str, str], int | None] | None = None,
                  max_validate_bytes: int = MAX_VALIDATE_BYTES) -> None:
-        self.config, self.store = config, store
+        """``seen(sender, receiver, ISA13)`` names the job that already took an
+        interchange (the runner passes its journal's lookup): a repeat is rejected and
+        answered with TA1 note 025."""
+        self.config, self.store, self.seen = config, store, seen
         self.envelope = EnvelopePipeline(config)
         self.max_validate_bytes = max_validate_bytes
 
@@ -74,12 +79,21 @@ class FullPipeline:
         size = path.stat().st_size
         if size == 0 or size > self.max_validate_bytes:
             return outcome
-        report = validate_file(path, level, name=job.name)
+        repeats = [(key, owner) for key in outcome.interchanges
+                   if self.seen and (owner := self.seen(key.sender, key.receiver,
+                                                        key.control_number)) is not None]
+        report = validate_file(path, level, name=job.name, seen_interchanges=[
+            (key.sender.split(":", 1)[-1], key.control_number) for key, _ in repeats])
         when = datetime.fromtimestamp(job.received, UTC).replace(tzinfo=None)
         acks = build_acks(report, clock=fixed_clock(when),
                           control_numbers=SequentialControlNumbers(job.id * 10 % 999_999_990))
         outcome.acks = [(f"{a.kind.lower()}.x12", a.content) for a in acks]
-        if outcome.accepted and not report.valid:
+        if repeats:
+            key, owner = repeats[0]
+            outcome.accepted, outcome.extracts = False, []
+            outcome.reason = (f"duplicate interchange: ISA13 {key.control_number} from this "
+                              f"sender was already processed (job {owner})")
+        elif outcome.accepted and not report.valid:
             outcome.accepted = False
             outcome.reason = _validation_reason(report)
         if outcome.accepted:

@@ -65,12 +65,12 @@ class ConcurrentConflict(Exception):
     loading the same claims at once): the job is released and retried by a later run."""
 
 
-def _default_pipeline(config: DropConfig, store: Store | None) -> Pipeline:
+def _default_pipeline(config: DropConfig, store: Store | None, journal: Journal) -> Pipeline:
     if config.validation_level == 0 and store is None:
         return EnvelopePipeline(config)
     from claimhouse.batch._full import FullPipeline  # validation and store load lazily
 
-    return FullPipeline(config, store)
+    return FullPipeline(config, store, seen=journal.interchange_owner)
 
 
 def default_worker_name() -> str:
@@ -95,11 +95,12 @@ class Runner:
             self.store = open_journal_store(config.database_url)
             engine = self.store.engine
         self.engine = engine or make_engine(config.database_url)
-        self.pipeline: Pipeline = pipeline or _default_pipeline(config, self.store)
         create_tables(self.engine)
         self._loaded = False
         self.journal = Journal(self.engine, worker or default_worker_name(),
                                config.lease_seconds)
+        self.pipeline: Pipeline = pipeline or _default_pipeline(config, self.store,
+                                                                 self.journal)
         if config.is_sqlite:
             self.journal.expire_all()  # the lock proves no other worker is alive
         self._sweep_temporaries(0.0 if config.is_sqlite else config.lease_seconds)
@@ -226,10 +227,12 @@ class Runner:
             sha, size = sha256_file(work)
             fault_point("hashed")
             earlier = self.journal.seen_sha(sha)
+            outcome = self.pipeline.process(work, job.info)  # its acks answer repeats too
             if earlier is not None:
-                outcome = FileOutcome.rejected(f"duplicate: same bytes as job {earlier}")
+                outcome = dataclasses.replace(
+                    outcome, accepted=False, reason=f"duplicate: same bytes as job {earlier}",
+                    extracts=[], source=None, loaded=False)
             else:
-                outcome = self.pipeline.process(work, job.info)
                 record_sha = True
                 outcome = self._interchange_duplicates(outcome)
         fault_point("processed")
