@@ -50,8 +50,11 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = click.Context(group)
     out = []
-    for name, cmd in group.commands.items():
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         out.append((*prefix, name))
         if isinstance(cmd, click.Group):
             out.extend(_commands(cmd, (*prefix, name)))
@@ -60,11 +63,13 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
 
 def test_every_command_has_help() -> None:
     runner = CliRunner()
-    for path in _commands(cli):
-        cmd: click.Command = cli
+    paths = _commands(cli)
+    assert len(paths) >= 10 and ("generate", "secondary") in paths
+    for path in paths:
+        cmd: click.Command | None = cli
         for part in path:
             assert isinstance(cmd, click.Group)
-            cmd = cmd.commands[part]
-        assert cmd.help, f"{' '.join(path)} has no help text"
+            cmd = cmd.get_command(click.Context(cmd), part)
+        assert cmd is not None and cmd.help, f"{' '.join(path)} has no help text"
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path

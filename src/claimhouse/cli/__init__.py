@@ -8,24 +8,85 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 import click
 
 from claimhouse import __version__
-from claimhouse.cli._batch import batch_group
-from claimhouse.cli._generate import generate_group
-from claimhouse.cli._inspect import inspect_command
-from claimhouse.cli._parse import parse_command
-from claimhouse.cli._reconcile import explain_command, reconcile_command
-from claimhouse.cli._report import report_command
-from claimhouse.cli._schema import schema_command
-from claimhouse.cli._secondary import generate_secondary_command
-from claimhouse.cli._store import load_command
-from claimhouse.cli._validate import validate_command
 from claimhouse.errors import ClaimhouseError, InputError
 
 
+# Each command's module is imported only when that command runs (or help lists it), so a
+# command that needs neither SQLAlchemy nor pyx12 does not pay for importing them.
+def _batch() -> click.Command:
+    from claimhouse.cli._batch import batch_group
+    return batch_group
+
+
+def _generate() -> click.Command:
+    from claimhouse.cli._generate import generate_group
+    from claimhouse.cli._secondary import generate_secondary_command
+    generate_group.add_command(generate_secondary_command)
+    return generate_group
+
+
+def _inspect() -> click.Command:
+    from claimhouse.cli._inspect import inspect_command
+    return inspect_command
+
+
+def _parse() -> click.Command:
+    from claimhouse.cli._parse import parse_command
+    return parse_command
+
+
+def _schema() -> click.Command:
+    from claimhouse.cli._schema import schema_command
+    return schema_command
+
+
+def _validate() -> click.Command:
+    from claimhouse.cli._validate import validate_command
+    return validate_command
+
+
+def _load() -> click.Command:
+    from claimhouse.cli._store import load_command
+    return load_command
+
+
+def _reconcile() -> click.Command:
+    from claimhouse.cli._reconcile import reconcile_command
+    return reconcile_command
+
+
+def _explain() -> click.Command:
+    from claimhouse.cli._reconcile import explain_command
+    return explain_command
+
+
+def _report() -> click.Command:
+    from claimhouse.cli._report import report_command
+    return report_command
+
+
+_COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "batch": _batch, "explain": _explain, "generate": _generate, "inspect": _inspect,
+    "load": _load, "parse": _parse, "reconcile": _reconcile, "report": _report,
+    "schema": _schema, "validate": _validate,
+}
+
+
 class _Group(click.Group):
+    """The root group: loads command modules lazily, maps errors to exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        loader = _COMMANDS.get(cmd_name)
+        return loader() if loader else None
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -47,18 +108,6 @@ def cli(log_level: str) -> None:
     logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-
-cli.add_command(batch_group)
-cli.add_command(generate_group)
-cli.add_command(inspect_command)
-cli.add_command(parse_command)
-cli.add_command(schema_command)
-cli.add_command(validate_command)
-cli.add_command(load_command)
-cli.add_command(reconcile_command)
-cli.add_command(explain_command)
-cli.add_command(report_command)
-generate_group.add_command(generate_secondary_command)
 
 
 def main() -> None:
