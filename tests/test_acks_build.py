@@ -4,6 +4,7 @@ acknowledged; docs/findings.md is current; the validate command's exit codes."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pyx12.params
@@ -47,6 +48,7 @@ def test_generated_999s_pass_pyx12() -> None:
         assert _pyx12_valid(acks[0].content)
     assert b"AK9*A*2*2*2" in _acks(good)[0].content
     assert b"IK4*3**8" in _acks(bad)[0].content  # DTP03 invalid date
+    assert re.search(rb"IK3\*DTP\*\d+\*2400\*8~", _acks(bad)[0].content)  # loop from pyx12
 
 
 def test_acks_are_byte_reproducible() -> None:

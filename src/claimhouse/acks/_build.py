@@ -88,8 +88,8 @@ def _write_set_errors(w: SegmentWriter, ts: SetReport, levels: frozenset[int]) -
             continue
         by_segment.setdefault((loc.set_segment, loc.segment_id), []).append((f, spec))
     for (position, seg_id), items in sorted(by_segment.items())[:IK3_LIMIT]:
-        loop = next((f.location.loop for f, _ in items if f.location.loop
-                     and f.location.loop[:1].isdigit()), None)
+        loop = next((f.location.loop[:4] for f, _ in items if f.location.loop
+                     and f.location.loop[:4].isdigit()), None)  # IK303 is AN 1/4
         elements = [(f, s) for f, s in items if s.ik4 and f.location.element]
         seg_codes = [s.ik3 for f, s in items if not s.ik4 and s.ik3]
         code = "8" if elements or not seg_codes else seg_codes[0]

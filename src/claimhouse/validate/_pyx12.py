@@ -14,6 +14,7 @@ directory of links to pyx12's own map files plus ours, with a merged ``maps.xml`
 from __future__ import annotations
 
 import atexit
+import bisect
 import contextlib
 import io
 import json
@@ -22,6 +23,7 @@ import re
 import shutil
 import tempfile
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -177,7 +179,7 @@ def run_pyx12(data: bytes | Path, name: str | None) -> Pyx12Result:
     param = pyx12.params.params()
     out_json = io.StringIO()
     valid: bool | None
-    envelope = _EnvelopeElements(name)
+    envelope = _Pyx12Callback(name)
     stream = _text_stream(data)
     with _quiet_pyx12(), stream:
         try:
@@ -197,13 +199,14 @@ def run_pyx12(data: bytes | Path, name: str | None) -> Pyx12Result:
         # when the file is bad; otherwise the version is one pyx12 cannot check.
         return Pyx12Result(None, [], [""])
     doc: dict[str, Any] = json.loads(text)
-    return Pyx12Result(valid, envelope.findings + list(_translate(doc, name)), [])
+    return Pyx12Result(valid, envelope.findings + list(_translate(doc, name, envelope)), [])
 
 
 _ENVELOPE_SEGMENTS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+_LOOP_ID = re.compile(r"^\d{4}[A-Z]?$")
 
 
-class _EnvelopeElements:
+class _Pyx12Callback:
     """pyx12's per-segment callback: collects element errors of envelope segments, which
     pyx12 keeps on its ISA/GS/ST error nodes and leaves out of its JSON output."""
 
@@ -213,10 +216,26 @@ class _EnvelopeElements:
         self.icn: str | None = None
         self.gcn: str | None = None
         self.scn: str | None = None
+        self.loop_starts: array[int] = array("q")
+        self.loop_ids: list[str | None] = []
+        self._loop: str | None = None
+
+    def loop_at(self, ordinal: int | None) -> str | None:
+        """The guide loop id (e.g. 2300) of the segment at file ordinal ``ordinal``."""
+        if ordinal is None or not self.loop_starts:
+            return None
+        i = bisect.bisect_right(self.loop_starts, ordinal) - 1
+        return self.loop_ids[i] if i >= 0 else None
 
     def __call__(self, seg: Any, src: Any, node: Any, valid: bool) -> None:
         seg_id = seg.get_seg_id()
         if seg_id not in _ENVELOPE_SEGMENTS:
+            parent = getattr(node, "parent", None)
+            loop = getattr(parent, "id", None) if parent is not None else None
+            if loop != self._loop:  # run-length: only where the loop changes
+                self._loop = loop
+                self.loop_starts.append(src.get_cur_line())
+                self.loop_ids.append(loop if loop and _LOOP_ID.match(loop) else None)
             return
         if seg_id == "ISA":
             self.icn, self.gcn, self.scn = seg.get_value("ISA13"), None, None
@@ -274,7 +293,8 @@ def envelope_equivalent(level: str, code: str) -> str | None:
     return _ENVELOPE_NOTE.get((level, code))
 
 
-def _translate(doc: dict[str, Any], name: str | None) -> Iterator[Finding]:
+def _translate(doc: dict[str, Any], name: str | None,
+               loops: _Pyx12Callback) -> Iterator[Finding]:
     for isa in doc.get("interchanges", []):
         icn = str(isa.get("isa_trn_set_id") or "") or None
         for err in isa.get("errors", []):
@@ -288,7 +308,7 @@ def _translate(doc: dict[str, Any], name: str | None) -> Iterator[Finding]:
                 for err in st.get("errors", []):
                     yield _envelope(name, "st", err, icn, gcn, scn, st.get("cur_line"))
                 for seg in st.get("segments", []):
-                    yield from _segment(name, seg, icn, gcn, scn)
+                    yield from _segment(name, seg, icn, gcn, scn, loops)
 
 
 def _envelope(name: str | None, level: str, err: dict[str, Any], icn: str | None,
@@ -309,14 +329,14 @@ def _envelope(name: str | None, level: str, err: dict[str, Any], icn: str | None
 
 
 def _segment(name: str | None, seg: dict[str, Any], icn: str | None, gcn: str | None,
-             scn: str | None) -> Iterator[Finding]:
+             scn: str | None, loops: _Pyx12Callback) -> Iterator[Finding]:
     seg_id = str(seg.get("seg_id") or "") or None
     line = seg.get("cur_line")
     pos = seg.get("seg_count")
     base = Location(file=name, segment=line if isinstance(line, int) else None,
                     segment_id=seg_id, interchange=icn, group=gcn, transaction_set=scn,
                     set_segment=pos if isinstance(pos, int) else None,
-                    loop=str(seg.get("ls_id") or "") or None)
+                    loop=loops.loop_at(line if isinstance(line, int) else None))
     for err in seg.get("errors", []):
         code = PYX12_SEGMENT_CODES.get(str(err.get("err_cde")), "ig-segment-element-errors")
         spec = VALIDATION_CODES[code]
