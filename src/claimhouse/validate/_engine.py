@@ -182,6 +182,8 @@ def _level2(data: bytes | Path, name: str, ours: list[Finding], reader: Envelope
     seen = {_scope(f) for f in ours}
     seen_codes = {f.code for f in ours}
     level1_errors = any(f.severity is Severity.ERROR for f in ours)
+    ours_elements = {(f.location.segment, f.location.element) for f in ours
+                     if f.code == "st-version-missing"}
     out: list[Finding] = []
     for f in result.findings:
         if f.code in ("hl-not-sequential", "hl-parent-unknown") and level >= 4:
@@ -189,6 +191,8 @@ def _level2(data: bytes | Path, name: str, ours: list[Finding], reader: Envelope
         if _scope(f) in seen or (f.location.transaction_set is None and f.code in seen_codes
                                  and f.snip_level == 1):
             continue  # the envelope reader already reported it
+        if (f.location.segment, f.location.element) in ours_elements:
+            continue  # the same element our level 1 already names (e.g. ST03 missing)
         if f.code == "ig-engine-failure" and level1_errors:
             f = Finding(f.code, f.message, f.location, Severity.WARNING, f.snip_level)
         out.append(f)
