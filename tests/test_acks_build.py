@@ -98,3 +98,20 @@ def test_validate_command(tmp_path: Path) -> None:
     for fmt in ("json", "html"):
         assert runner.invoke(cli, ["validate", "--format", fmt, str(bad)]).exit_code == 1
     assert runner.invoke(cli, ["validate", "--level", "9", str(good)]).exit_code == 2
+
+
+def test_missing_st03_gets_a_complete_999_where_pyx12_crashes() -> None:
+    """pyx12 4.0 calls a set without ST03 valid and its 999 writer dies after AK1
+    ("Cannot create AK2"); we reject the set and write a complete 999 that pyx12 accepts."""
+    data = sample_837p().replace(b"*0001*005010X222A1~", b"*0001~")
+    theirs = io.StringIO()
+    with _quiet_pyx12():
+        assert pyx12.x12n_document.x12n_document(pyx12.params.params(),
+                                                 io.StringIO(data.decode()), theirs, None)
+    assert "AK2" not in theirs.getvalue()
+    report = validate_file(data, 5)
+    assert report.codes() == ["st-version-missing"]
+    [ack] = [a for a in build_acks(report, clock=CLOCK, control_numbers=SequentialControlNumbers())
+             if a.kind == "999"]
+    assert b"AK2*837*0001~" in ack.content and b"IK5*R*5~" in ack.content
+    assert _pyx12_valid(ack.content)

@@ -151,3 +151,13 @@ def test_pyx12_output_is_silenced(corpus: Path, capsys: pytest.CaptureFixture[st
     validate_file(corpus / "imsweb-x12-parser/837_5010/x12_missing_elements.txt", 2)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_pyx12_crash_is_a_finding_not_a_traceback(corpus: Path) -> None:
+    """pyx12 raises IndexError on this 835 (no ST03, wrong SE01): we report it as
+    ig-engine-failure (a warning, as level 1 already rejects the file) beside the defects."""
+    path = corpus / "edi-835-parser-affect-fork/sample_835.txt"
+    assert pyx12_verdict(path) is None
+    report = level2(path)
+    assert "ig-engine-failure" in report.codes(None)
+    assert {"st-version-missing", "se-count-mismatch"} <= set(report.codes())
