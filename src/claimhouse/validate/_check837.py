@@ -78,6 +78,8 @@ class Check837:
         self.claim: _Claim | None = None
         self.line: _Line | None = None
         self.in_svd: tuple[str, Decimal, Segment] | None = None
+        self._current_hl = ""
+        self._current_hl_level = ""
         self.svd_cas = Decimal(0)
 
     # -- dispatch --------------------------------------------------------------------------
@@ -101,9 +103,6 @@ class Check837:
                 self.subscriber = (self._current_hl, seg.get(2), seg)
         else:
             self._claim_segment(tag, seg, self.claim)
-
-    _current_hl = ""
-    _current_hl_level = ""
 
     def _claim_segment(self, tag: str, seg: Segment, claim: _Claim) -> None:
         line = self.line
