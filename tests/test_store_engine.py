@@ -59,3 +59,28 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     store.close()
+
+
+def test_upgrade_keeps_data(db_url: str) -> None:
+    """A database left at revision 0001 is brought to head on open; its rows survive."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from claimhouse.store._engine import _alembic_config, database_url
+
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO reconcile_runs (id, started_at, payments_examined, "
+                          "claims_settled, decisions) VALUES (1, '2026-01-01 00:00:00', 0, 0, 0)"))
+        conn.execute(text("INSERT INTO match_records (run_id, decided_at, level, decision, "
+                          "rule, reason) VALUES (1, '2026-01-01 00:00:00', 'claim', "
+                          "'unmatched', 'no-claim-with-pcn', 'test')"))
+    engine.dispose()
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT count(*) FROM match_records").scalar() == 1
+        diff = compare_metadata(MigrationContext.configure(conn), TABLES)
+    assert diff == []
+    store.close()

@@ -65,6 +65,12 @@ def reconcile(store: Store, *, clock: Clock = _now) -> RunSummary:
         run_id = session.execute(insert(ReconcileRunRow).returning(ReconcileRunRow.id),
                                  [{"started_at": clock()}]).scalar_one()
     summary = RunSummary(run_id=run_id)
+    if store.backend == "postgresql":
+        # fresh statistics after a bulk load, so ranges and joins use their indexes
+        with store.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "ANALYZE claims, service_lines, claim_payments, service_payments, "
+                "adjustments, match_records")
     with gc_paused():
         _match_claims(store, summary, clock)
         _settle_dirty(store, summary, clock)

@@ -276,26 +276,25 @@ class ReconcileRunRow(Base):
 
 class MatchRecordRow(Base):
     """One match decision, append-only: level (claim, line, reversal, plb, state), the
-    decision, the rule that made it and a reason in words (no PHI)."""
+    decision, the rule that made it and a reason in words (no PHI).
+
+    The row ids it names are kept as recorded, without foreign keys: an audit log outlives
+    what it talks about (a replaced claim's lines), and half a million decisions a run
+    must not each fire five referential checks (migration 0002)."""
 
     __tablename__ = "match_records"
     __table_args__ = (Index("ix_match_records_pcn", "patient_control_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("reconcile_runs.id", ondelete="CASCADE"))
+    run_id: Mapped[int]
     decided_at: Mapped[datetime]
     patient_control_number: Mapped[str | None] = mapped_column(String(38))
     level: Mapped[str] = mapped_column(String(10))
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"),
-                                                 index=True)
-    claim_payment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("claim_payments.id", ondelete="SET NULL"), index=True)
-    service_payment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_payments.id", ondelete="SET NULL"))
-    service_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_lines.id", ondelete="SET NULL"))
-    provider_adjustment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("provider_adjustments.id", ondelete="SET NULL"))
+    claim_id: Mapped[int | None] = mapped_column(index=True)
+    claim_payment_id: Mapped[int | None] = mapped_column(index=True)
+    service_payment_id: Mapped[int | None]
+    service_line_id: Mapped[int | None]
+    provider_adjustment_id: Mapped[int | None]
     decision: Mapped[str] = mapped_column(String(20))
     rule: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(String(300))
