@@ -36,9 +36,8 @@ FULL = "[drop]\nstable_seconds = 0\nmax_attempts = 100\nvalidation_level = 2\n"
 
 
 def _835(name: str, trace_suffix: str = "") -> bytes:
-    """A project 835 fixture with ST03 added (the validator requires it in 5010)."""
+    """A project 835 fixture (no ST03: Not Used in the 835), with its trace made unique."""
     data = (ROOT / "fixtures" / "x12" / name).read_bytes()
-    data = re.sub(rb"ST\*835\*(\d+)~", rb"ST*835*\1*005010X221A1~", data)
     return data.replace(b"TRN*1*EFT", b"TRN*1*EFT" + trace_suffix.encode())
 
 

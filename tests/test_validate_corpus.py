@@ -18,11 +18,6 @@ from tests.conftest import CORPUS, corpus_params
 pytestmark = pytest.mark.corpus
 
 PYX12_WRONG = {
-    # pyx12's 835/837 maps do not require ST03, which every 5010 TR3 requires.
-    "pyx12/tests/835_mult_loops.txt": "st-version-missing",
-    "tigershark/tests/5010-835-example-1.txt": "st-version-missing",
-    "edi-835-parser/emedny_sample.txt": "st-version-missing",
-    "edi-835-parser-affect-fork/emedny_sample.txt": "st-version-missing",
     # pyx12 mis-validates a bare TA1 interchange (azoner/pyx12#160).
     "oopfactory-x12parser/Acknowledgments/TechnicalAcknowledgment_SampleFromJeffN825.txt": "",
     "oopfactory-x12parser/Acknowledgments/TechnicalAcknowledgment_Sample1.txt": "",
@@ -68,13 +63,7 @@ def test_level2_verdict_agrees_with_pyx12(row: dict[str, str]) -> None:
 def test_where_pyx12_is_wrong(corpus: Path, path: str) -> None:
     expected = PYX12_WRONG[path]
     report = level2(corpus / path)
-    if expected == "st-version-missing":
-        # installed pyx12 accepts the set without ST03; with maps/pyx12-corrections.xml
-        # (ST03 required) pyx12 itself rejects it, as we do.
-        assert pyx12_verdict(corpus / path, installed=True) is True
-        assert pyx12_verdict(corpus / path) is False
-        assert not report.valid and "st-version-missing" in report.codes()
-    elif expected == "ig-guide-not-checked":
+    if expected == "ig-guide-not-checked":
         assert pyx12_verdict(corpus / path) is False
         assert report.valid and "ig-guide-not-checked" in report.codes(None)
     else:
@@ -154,10 +143,11 @@ def test_pyx12_output_is_silenced(corpus: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_pyx12_crash_is_a_finding_not_a_traceback(corpus: Path) -> None:
-    """pyx12 raises IndexError on this 835 (no ST03, wrong SE01): we report it as
-    ig-engine-failure (a warning, as level 1 already rejects the file) beside the defects."""
+    """pyx12 raises IndexError on this 835 (wrong SE01): we report it as ig-engine-failure
+    (a warning, as level 1 already rejects the file) beside the defect."""
     path = corpus / "edi-835-parser-affect-fork/sample_835.txt"
     assert pyx12_verdict(path) is None
     report = level2(path)
     assert "ig-engine-failure" in report.codes(None)
-    assert {"st-version-missing", "se-count-mismatch"} <= set(report.codes())
+    assert "se-count-mismatch" in report.codes()
+    assert "st-version-missing" not in report.codes(None)  # ST03 is Not Used in the 835

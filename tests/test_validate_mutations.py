@@ -183,8 +183,6 @@ CASES = [
      {"835-transaction-unbalanced"}, "set"),
     ("835-line-out-of-balance", sub(BASE_835, "SVC*HC:99213*100*80", "SVC*HC:99213*100*70"),
      {"835-line-unbalanced"}, "set"),
-    ("835-st03-missing", sub(BASE_835, "ST*835*0001*005010X221A1", "ST*835*0001"),
-     {"st-version-missing"}, "set"),
     ("carc-unknown-835", sub(BASE_835, "CAS*PR*1*", "CAS*PR*$$*"), {"carc-unknown"}, "set"),
 ]
 

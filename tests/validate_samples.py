@@ -69,7 +69,7 @@ def sample_835(payments: int = 2) -> bytes:
     out = io.BytesIO()
     ew = _writer(out, "HP", "005010X221A1")
     ew.begin()
-    ew.begin_set("835", "005010X221A1")
+    ew.begin_set("835")  # ST03 is Not Used in the 835 (X221A1)
     w = ew.w
     total = 80 * payments
     w.write("BPR", "I", f"{total}", "C", "ACH", "CCP", "01", "999999992", "DA", "123456",

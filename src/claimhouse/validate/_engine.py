@@ -24,6 +24,10 @@ ACK_SET_IDS = frozenset({"999", "997"})
 
 Checker = Check837 | Check835
 
+ST03_NOT_USED = frozenset({"835"})
+"""Transaction sets whose 5010 guide does not use ST03: the 835 (X221A1) marks it Not
+Used (pyx12's map; every public 5010 835 omits it); the 837s, 999 and 277CA require it."""
+
 
 def _read_source(source: Source) -> tuple[bytes | Path, str]:
     """A path stays a path (both passes stream it); bytes and streams are read whole."""
@@ -109,7 +113,8 @@ class _Pass:
                          seg.ordinal, delims.component if delims else ":",
                          delims.repetition if delims else None, self.findings)
         self.ctx = ctx
-        if not seg.get(3) and self.gs_version.startswith("005010"):
+        if (not seg.get(3) and self.gs_version.startswith("005010")
+                and seg.get(1) not in ST03_NOT_USED):
             ctx.add("st-version-missing", seg, element=3)
         if seg.get(1) in ACK_SET_IDS:
             self.ack_sets += 1
