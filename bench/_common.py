@@ -37,11 +37,13 @@ def naive_split(data: bytes, term: bytes = b"~", elem: bytes = b"*") -> int:
 def child_peak_rss_mb(code: str) -> float:
     """Run ``code`` in a fresh interpreter and return its own peak RSS in MB.
 
-    The child reports ru_maxrss itself after running ``code``: measuring RUSAGE_CHILDREN
-    from here would count the pages a fork shares with this (large) parent process.
+    The child reads VmHWM from /proc/self/status after running ``code``: that high-water
+    mark belongs to the exec'd image alone, while ru_maxrss (of the child or of
+    RUSAGE_CHILDREN) also counts the pages the fork briefly shared with this large parent.
     """
-    probe = (code + "\nimport resource as _r\n"
-             "print('PEAK_RSS_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)\n")
+    probe = (code + "\nfor _l in open('/proc/self/status'):\n"
+             "    if _l.startswith('VmHWM:'):\n"
+             "        print('PEAK_RSS_KB', _l.split()[1])\n")
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
                          text=True).stdout
     line = [x for x in out.splitlines() if x.startswith("PEAK_RSS_KB")][-1]
