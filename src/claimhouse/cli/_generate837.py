@@ -31,8 +31,9 @@ from claimhouse.x12 import (
 @click.option("--usage", type=click.Choice(["P", "T"]), default="P", show_default=True,
               help="ISA15: production or test.")
 @click.option("--control-file", type=click.Path(dir_okay=False), default=None,
+              envvar="CLAIMHOUSE_CONTROL_FILE", show_envvar=True,
               help="State file for ISA13/GS06 so numbers never repeat across runs "
-              "(default: start at 1).")
+              "(default: start at 1, so set it, or CLAIMHOUSE_CONTROL_FILE, for real use).")
 @click.option("--at", "at", default=None,
               help="Timestamp for ISA/GS/BHT (ISO 8601), for reproducible output.")
 def generate_837_command(claims_json: str, output: str, kind: str | None, sender: str,

@@ -38,6 +38,7 @@ from claimhouse.x12 import (
 @click.option("--contact-phone", default=None, metavar="PHONE",
               help="Submitter contact (1000A PER*IC*TE); default: the billing provider's.")
 @click.option("--control-file", type=click.Path(dir_okay=False), default=None,
+              envvar="CLAIMHOUSE_CONTROL_FILE", show_envvar=True,
               help="State file for ISA13/GS06 so numbers never repeat across runs.")
 @click.option("--at", "at", default=None,
               help="Timestamp for ISA/GS/BHT (ISO 8601), for reproducible output.")
