@@ -82,3 +82,10 @@ def test_file_control_numbers_never_repeat_across_runs_and_processes(tmp_path) -
     issued = first + [n for r in results for n in r]
     assert len(issued) == len(set(issued)) == 65
     assert _take(path, 1) == [66]
+
+
+def test_characters_outside_latin1_are_a_write_error_not_a_crash() -> None:
+    w = SegmentWriter(io.BytesIO())
+    with pytest.raises(WriteError) as info:
+        w.write("NM1", "IL", "ZOË\u2603")
+    assert "NM1" in str(info.value) and "\u2603" not in str(info.value)

@@ -9,6 +9,7 @@ so the definition never repeats them. See docs/maps.md for the format.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -108,7 +109,10 @@ class Definition:
     source: str
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of a model (cached: resolving string annotations costs a
+    compile per field, and definitions ask for the same few models many times)."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise DefinitionError(f"{cls!r} is not a dataclass model")
     return typing.get_type_hints(cls)

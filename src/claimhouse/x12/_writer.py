@@ -6,6 +6,7 @@ refuses any value containing a delimiter: X12 has no escaping.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -50,41 +51,61 @@ class SegmentWriter:
         self.d = delimiters or Delimiters()
         self._end = self.d.segment + ("\n" if newline else "")
         self._forbidden = self.d.all
+        self._bad = re.compile("[" + re.escape("".join(sorted(self.d.all))) + "\r\n]")
         self.count = 0
         """Segments written since the last :meth:`reset_count`."""
 
     def reset_count(self) -> None:
         self.count = 0
 
-    def _check(self, value: str, seg_id: str, position: int) -> str:
-        for ch in value:
-            if ch in self._forbidden:
-                raise WriteError(f"{seg_id}{position:02d}: the value contains a delimiter "
-                                 "character, which X12 cannot escape")
-            if ch in "\r\n":
-                raise WriteError(f"{seg_id}{position:02d}: the value contains a line break")
-        return value
+    def _refuse(self, seg_id: str, elements: Iterable[Element | None]) -> WriteError:
+        """The error for the first element holding a delimiter or a line break (slow path,
+        only once a segment is known to be bad); names the element, never its value."""
+        for i, el in enumerate(elements, start=1):
+            values = [el] if isinstance(el, str) else [c or "" for c in (el or ())]
+            for value in values:
+                if any(ch in "\r\n" for ch in value):
+                    return WriteError(f"{seg_id}{i:02d}: the value contains a line break")
+                if any(ch in self._forbidden for ch in value):
+                    return WriteError(f"{seg_id}{i:02d}: the value contains a delimiter "
+                                      "character, which X12 cannot escape")
+        return WriteError(f"{seg_id}: a value contains a delimiter character")
 
     def format(self, seg_id: str, elements: Iterable[Element | None]) -> str:
-        """The text of one segment, trailing empty elements dropped."""
+        """The text of one segment, trailing empty elements dropped.
+
+        Every value is checked for delimiters and line breaks with one regular-expression
+        search over the segment's values (the writer's hot path)."""
+        elements = list(elements)
         parts = [seg_id]
+        values: list[str] = []
         comp = self.d.component
-        for i, el in enumerate(elements, start=1):
+        for el in elements:
             if el is None:
                 parts.append("")
             elif isinstance(el, str):
-                parts.append(self._check(el, seg_id, i))
+                parts.append(el)
+                values.append(el)
             else:
-                comps = [self._check(c or "", seg_id, i) for c in el]
+                comps = [c or "" for c in el]
                 while comps and comps[-1] == "":
                     comps.pop()
+                values.extend(comps)
                 parts.append(comp.join(comps))
+        if self._bad.search("".join(values)):
+            raise self._refuse(seg_id, elements)
         while len(parts) > 1 and parts[-1] == "":
             parts.pop()
         return self.d.element.join(parts) + self._end
 
     def write(self, seg_id: str, *elements: Element | None) -> None:
-        self.out.write(self.format(seg_id, elements).encode("latin-1", "strict"))
+        text = self.format(seg_id, elements)
+        try:
+            data = text.encode("latin-1")
+        except UnicodeEncodeError:
+            raise WriteError(f"{seg_id}: a value has a character outside Latin-1, which X12 "
+                             "cannot carry") from None
+        self.out.write(data)
         self.count += 1
 
     def write_raw_isa(self, elements: Sequence[str]) -> None:
