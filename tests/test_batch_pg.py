@@ -79,7 +79,7 @@ def test_four_workers_process_1000_files_exactly_once(fast_path: Path,
 def test_an_expired_lease_is_taken_over_and_the_old_worker_is_fenced(
         tmp_path: Path, postgres: PostgresServer) -> None:
     url = postgres.create_database()
-    drop = _pg_drop(tmp_path / "drop", url, "lease_seconds = 1\n")
+    drop = _pg_drop(tmp_path / "drop", url, "lease_seconds = 60\n")
     (drop / "inbox" / "a.x12").write_bytes(interchange(77))
     with Runner(load_config(drop), worker="first") as first:
         first.discover()
@@ -87,7 +87,9 @@ def test_an_expired_lease_is_taken_over_and_the_old_worker_is_fenced(
         assert stalled is not None and stalled.state == "claimed"
         with Runner(load_config(drop), worker="second") as second:
             assert second.journal.claim() is None  # lease still held
-            time.sleep(1.2)
+            # the stall: for "second" the clock is past first's lease now (no sleep that
+            # a loaded machine could stretch or a fast one cut short)
+            second.journal.clock = lambda: time.time() + 61
             summary = second.run_once()
         assert summary.accepted == 1
         late = first.journal.commit(stalled, FileOutcome(accepted=True), sha=None, size=0,
@@ -122,42 +124,63 @@ def test_journal_claims_skip_locked_rows(tmp_path: Path, postgres: PostgresServe
     engine.dispose()
 
 
-class _SlowPipeline:
-    """The envelope pipeline, taking ``delay`` seconds per file (a big file, say)."""
+class _HeldPipeline:
+    """The envelope pipeline, holding each file until ``release`` is set (a big file that
+    takes as long as the test needs: it synchronises on an event, not on a sleep)."""
 
-    def __init__(self, drop: Path, delay: float) -> None:
+    def __init__(self, drop: Path, release: threading.Event) -> None:
         from claimhouse.batch import EnvelopePipeline
 
-        self.inner, self.delay = EnvelopePipeline(load_config(drop)), delay
+        self.inner, self.release = EnvelopePipeline(load_config(drop)), release
 
     def process(self, path: Path, job: JobInfo) -> FileOutcome:
-        time.sleep(self.delay)
+        assert self.release.wait(120), "the test never released the pipeline"
         return self.inner.process(path, job)
 
     def load(self, conn: Connection, outcome: FileOutcome, job: JobInfo) -> None:
         self.inner.load(conn, outcome, job)
 
 
+LEASE = 3.0
+"""The lease in the lease tests: renewed every LEASE/3, so a heartbeat may run up to
+2 s late (a loaded CI machine) before the lease lapses."""
+
+
 def test_a_busy_worker_keeps_its_lease(tmp_path: Path, postgres: PostgresServer) -> None:
     url = postgres.create_database()
-    drop = _pg_drop(tmp_path / "drop", url, "lease_seconds = 1\n")
+    drop = _pg_drop(tmp_path / "drop", url, f"lease_seconds = {LEASE}\n")
     (drop / "inbox" / "slow.x12").write_bytes(interchange(88))
     results = []
+    release = threading.Event()
     with Runner(load_config(drop), worker="busy",
-                pipeline=_SlowPipeline(drop, 3.0)) as busy, \
+                pipeline=_HeldPipeline(drop, release)) as busy, \
             Runner(load_config(drop), worker="idle") as idle:
         busy.discover()
         thread = threading.Thread(target=lambda: results.append(busy.run_once()))
         thread.start()
         engine = create_engine(url)
-        with engine.connect() as conn:
-            while conn.execute(select(jobs.c.state)).scalar() != "claimed":
-                time.sleep(0.01)
-                conn.rollback()
-        engine.dispose()
-        deadline = time.monotonic() + 2.5
-        while time.monotonic() < deadline:  # three lease lengths: renewed, never free
-            assert idle.journal.claim() is None
-            time.sleep(0.1)
-        thread.join()
+        try:
+            with engine.connect() as conn:
+                def lease() -> tuple[str, float]:
+                    row = conn.execute(select(jobs.c.state, jobs.c.lease_until)).one()
+                    conn.rollback()
+                    return str(row.state), float(row.lease_until)
+
+                deadline = time.monotonic() + 60
+                while (claimed := lease())[0] != "claimed":
+                    assert time.monotonic() < deadline, "the busy worker never claimed"
+                    time.sleep(0.01)
+                first_lease = claimed[1]
+                # the job outlives its first lease by a whole lease length: only renewals
+                # (at least three) can have kept it from the idle worker all along
+                while time.time() < first_lease + LEASE:
+                    assert idle.journal.claim() is None
+                    time.sleep(0.1)
+                assert idle.journal.claim() is None
+                state, until = lease()
+                assert state == "claimed" and until > first_lease + LEASE / 3
+        finally:
+            release.set()
+            thread.join()
+            engine.dispose()
     assert results[0].accepted == 1 and results[0].errors == 0

@@ -64,6 +64,20 @@ class _Lost(Exception):
     pass
 
 
+STORE_LOCK_KEY = 0x636C_6D68_7374_6F72
+"""PostgreSQL advisory lock serialising the store writers of several workers: a commit
+that loads claims/remittances, and the reconcile run after it. Two loads of the same
+claims (loop 2300 keys) at once would both find them absent and both insert them; a
+reconcile beside a load could deadlock with it."""
+
+
+def lock_store(conn: Connection) -> None:
+    """Take the store lock for the rest of ``conn``'s transaction (PostgreSQL only:
+    SQLite has one worker, and writers are serialised by the database anyway)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(STORE_LOCK_KEY)))
+
+
 class Journal:
     """Job bookkeeping for one worker (``worker`` names it in leases and audit rows)."""
 
@@ -151,12 +165,18 @@ class Journal:
 
     def commit(self, job: Job, outcome: FileOutcome, *, sha: str | None, size: int,
                dest: str, record_sha: bool,
-               load: Callable[[Connection, FileOutcome, JobInfo], None]) -> CommitResult:
-        """Mark ``job`` done with its outcome, uniqueness rows and results, atomically."""
-        now = self.clock()
+               load: Callable[[Connection, FileOutcome, JobInfo], None],
+               exclusive: bool = False) -> CommitResult:
+        """Mark ``job`` done with its outcome, uniqueness rows and results, atomically.
+
+        ``exclusive`` (the outcome loads the store) takes :func:`lock_store` first, so
+        concurrent loads run one after the other, each seeing the last one's rows."""
         verdict = "accepted" if outcome.accepted else "rejected"
         try:
             with self.engine.begin() as conn:
+                if exclusive and outcome.accepted:
+                    lock_store(conn)  # before any row lock: no lock-order cycle
+                now = self.clock()  # after the wait: the lease counts from here
                 r = conn.execute(update(jobs).where(
                     jobs.c.id == job.id, jobs.c.worker == self.worker,
                     jobs.c.state == "claimed").values(

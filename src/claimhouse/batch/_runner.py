@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from claimhouse.batch._config import DropConfig
 from claimhouse.batch._faults import step as fault_point
@@ -50,7 +51,7 @@ from claimhouse.batch._files import (
     write_atomic,
     write_synced,
 )
-from claimhouse.batch._journal import CommitResult, Job, Journal
+from claimhouse.batch._journal import CommitResult, Job, Journal, lock_store
 from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
 from claimhouse.batch._summary import Event, Summary
 from claimhouse.batch._tables import create_tables, make_engine, open_journal_store
@@ -186,8 +187,11 @@ class Runner:
 
         def beat() -> None:
             while not stop.wait(self.config.lease_seconds / 3):
-                if not self.journal.renew(job):
-                    return
+                try:
+                    if not self.journal.renew(job):
+                        return  # taken over: the commit will find the lease lost
+                except SQLAlchemyError:
+                    continue  # a dropped connection: try again next third of the lease
 
         thread = threading.Thread(target=beat, name=f"lease-{job.id}", daemon=True)
         thread.start()
@@ -292,7 +296,8 @@ class Runner:
         outcome.sha256 = sha
         return self.journal.commit(job, outcome, sha=sha, size=size,
                                    dest=self._dest(job, outcome.accepted),
-                                   record_sha=record_sha, load=self.pipeline.load)
+                                   record_sha=record_sha, load=self.pipeline.load,
+                                   exclusive=outcome.source is not None)
 
     def _stage(self, job: Job, outcome: FileOutcome, staging: Path) -> None:
         outputs = [(kind, data) for kind, data in outcome.acks
@@ -390,7 +395,9 @@ class Runner:
 
         assert self.store is not None
         try:
-            run = reconcile(self.store)
+            with self.engine.begin() as conn:  # no worker loads while this one matches
+                lock_store(conn)
+                run = reconcile(self.store)
         except Exception as exc:  # the files are safe; the next run reconciles again
             summary.errors += 1
             summary.error_messages.append(f"reconcile failed: {type(exc).__name__}")
