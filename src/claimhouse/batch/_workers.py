@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -15,21 +13,13 @@ from claimhouse.batch._runner import Runner
 from claimhouse.batch._summary import Summary
 from claimhouse.errors import ConfigError
 
-START_TIMEOUT = 120.0
-"""How long a started worker waits for the others before it starts alone."""
 
-
-def _work(root: str, queue: Any, start: Any) -> None:
+def _work(root: str, queue: Any) -> None:
     try:
         with Runner(load_config(root)) as runner:
-            # all start together: a slow interpreter start-up (a loaded machine) does not
-            # leave the work to the first ones; if one failed to start, the others go on
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(START_TIMEOUT)
             summary = runner.run_once()
         queue.put(asdict(summary))
     except Exception as exc:  # reported by the parent; message names the class only
-        start.abort()  # nobody waits for a worker that is gone
         queue.put({"errors": 1, "error_messages": [f"worker failed: {type(exc).__name__}"]})
 
 
@@ -48,9 +38,8 @@ def run_workers(root: Path | str, workers: int) -> Summary:
     with Runner(config):
         pass  # create the tables once before the workers race to
     ctx = multiprocessing.get_context("spawn")
-    queue, start = ctx.Queue(), ctx.Barrier(workers)
-    procs = [ctx.Process(target=_work, args=(str(config.root), queue, start))
-             for _ in range(workers)]
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_work, args=(str(config.root), queue)) for _ in range(workers)]
     for p in procs:
         p.start()
     total = Summary()
