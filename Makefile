@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-output
+WHEEL_VENV := $(CURDIR)/build/wheel-venv
 
 .PHONY: demo test lint typecheck unit wheel-check bench bench-tokenizer clean
 
@@ -29,12 +30,12 @@ unit: $(STAMP)
 # Build the wheel, install it alone in a fresh venv and run a command from it, so package
 # data (maps/, code lists) cannot go missing from a release.
 wheel-check: $(STAMP)
-	rm -rf build dist /tmp/claimhouse-wheel-venv
+	rm -rf build dist
 	$(PY) -m build --wheel -q --outdir dist . >/dev/null
-	$(PYTHON) -m venv /tmp/claimhouse-wheel-venv
-	/tmp/claimhouse-wheel-venv/bin/pip install -q --disable-pip-version-check dist/*.whl
-	cd /tmp && /tmp/claimhouse-wheel-venv/bin/claimhouse inspect $(CURDIR)/fixtures/x12/835-sample.x12 >/dev/null
-	cd /tmp && /tmp/claimhouse-wheel-venv/bin/python -m claimhouse.selfcheck
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q --disable-pip-version-check dist/*.whl
+	cd /tmp && $(WHEEL_VENV)/bin/claimhouse inspect $(CURDIR)/fixtures/x12/835-sample.x12 >/dev/null
+	cd /tmp && $(WHEEL_VENV)/bin/python -m claimhouse.selfcheck
 
 test: lint typecheck wheel-check unit
 
