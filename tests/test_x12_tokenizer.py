@@ -17,10 +17,9 @@ def ids(data: bytes) -> list[str]:
 
 def test_default_delimiters_detected() -> None:
     data = build(1)
-    d, length, issues = detect_delimiters(data.decode("latin-1"))
+    d, length = detect_delimiters(data.decode("latin-1"))
     assert d == Delimiters("*", ":", "~", "^")
     assert length == 106
-    assert issues == []
 
 
 def test_segments_offsets_and_ordinals_point_at_the_bytes() -> None:

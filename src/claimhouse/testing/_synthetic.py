@@ -25,8 +25,7 @@ def _isa(d: Delimiters, control: int) -> str:
 
 
 def synthetic_interchange(target_bytes: int, *, delimiters: Delimiters | None = None,
-                          newline: bool = False, sets_per_group: int = 50,
-                          segments_per_set: int = 600) -> Iterator[bytes]:
+                          newline: bool = False, segments_per_set: int = 600) -> Iterator[bytes]:
     """Yield blocks of one well-formed interchange of about ``target_bytes`` bytes.
 
     The body segments are shaped like remittance data but the envelope is all that is
@@ -55,8 +54,6 @@ def synthetic_interchange(target_bytes: int, *, delimiters: Delimiters | None = 
         written += len(text)
         yield text.encode("latin-1")
     yield f"GE{e}{sets}{e}1{t}IEA{e}1{e}000000001{t}".encode("latin-1")
-    # (a single group; sets_per_group is accepted for call-site compatibility)
-    del sets_per_group
 
 
 class GeneratedStream(io.RawIOBase):

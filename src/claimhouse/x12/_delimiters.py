@@ -47,15 +47,6 @@ class Delimiters:
         return frozenset(chars)
 
 
-@dataclass(frozen=True, slots=True)
-class IsaLayoutIssue:
-    """A departure of the ISA from its fixed layout that still allowed detection."""
-
-    code: str
-    element: int | None
-    offset: int
-
-
 def _repetition_from(isa11: str, isa12: str, taken: set[str]) -> str | None:
     """ISA11 is the repetition separator from 00402 on; before, it is an identifier (U)."""
     if isa12[:5].isdigit() and isa12[:5] < "00402":
@@ -67,14 +58,13 @@ def _repetition_from(isa11: str, isa12: str, taken: set[str]) -> str | None:
 
 def detect_delimiters(
     text: str, *, source: str | None = None, offset: int = 0,
-) -> tuple[Delimiters, int, list[IsaLayoutIssue]]:
+) -> tuple[Delimiters, int]:
     """Detect the delimiters of the ISA that starts ``text``.
 
-    Returns the delimiters, the length of the ISA segment including its terminator, and the
-    layout issues found (wrong field widths, separators off their fixed offsets). A strict,
-    106-character ISA yields no issues. An ISA whose separators are off their offsets is
-    still read leniently (sixteen element separators, then ISA16, then the terminator) so the
-    rest of the file can be tokenized and reported on; it is reported as an issue.
+    Returns the delimiters and the length of the ISA segment including its terminator. An
+    ISA whose separators are off their fixed offsets is still read leniently (sixteen
+    element separators, then ISA16, then the terminator) so the rest of the file can be
+    tokenized; the envelope reader reports its mis-sized fields (``isa-field-width``).
 
     Raises :class:`DelimiterError` when no delimiters can be trusted at all.
     """
@@ -87,7 +77,6 @@ def detect_delimiters(
     if elem.isalnum() or elem in " \r\n":
         raise DelimiterError("the ISA element separator is a letter, digit, space or line end",
                              source=source, offset=offset + 3)
-    issues: list[IsaLayoutIssue] = []
     strict = len(text) >= ISA_LENGTH and all(text[i] == elem for i in ISA_SEPARATOR_OFFSETS)
     if strict:
         component = text[COMPONENT_OFFSET]
@@ -119,10 +108,6 @@ def detect_delimiters(
         isa_len = last + 3
         bounds = [3, *seps]
         fields = [text[bounds[i] + 1 : bounds[i + 1]] for i in range(15)]
-        issues.append(IsaLayoutIssue("isa-length", None, offset))
-        for i, (field, width) in enumerate(zip(fields, ISA_WIDTHS, strict=False), start=1):
-            if len(field) != width:
-                issues.append(IsaLayoutIssue("isa-field-width", i, offset + bounds[i - 1] + 1))
     if terminator in "\r\n":
         # Either a file terminated by line ends, or one that puts a line end *before* each
         # terminator: then the first character after the line end is the real terminator.
@@ -145,6 +130,4 @@ def detect_delimiters(
     isa11 = fields[10] if len(fields) > 10 else ""
     isa12 = fields[11] if len(fields) > 11 else ""
     repetition = _repetition_from(isa11, isa12, {elem, component, terminator})
-    if repetition is None and isa12[:5] >= "00402" and isa11 in {elem, component, terminator}:
-        issues.append(IsaLayoutIssue("isa-repetition-collision", 11, offset + 82))
-    return Delimiters(elem, component, terminator, repetition), isa_len, issues
+    return Delimiters(elem, component, terminator, repetition), isa_len

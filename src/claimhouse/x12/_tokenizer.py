@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from claimhouse.errors import InputError, NotX12Error
-from claimhouse.x12._delimiters import ISA_LENGTH, Delimiters, IsaLayoutIssue, detect_delimiters
+from claimhouse.x12._delimiters import ISA_LENGTH, Delimiters, detect_delimiters
 
 CHUNK_SIZE = 1 << 18  # 256 KiB: measured faster than 64 KiB, 1 MiB and 4 MiB (cache)
 _CRLF = "\r\n"
@@ -84,8 +84,7 @@ def _read_stream(fh: BinaryIO | io.BufferedReader, chunk_size: int, name: str) -
 class Tokenizer:
     """Iterate the segments of an X12 source (path, binary stream or bytes).
 
-    After (or during) iteration, ``delimiters`` holds the current interchange's delimiters
-    and ``layout_issues`` the ISA layout departures seen so far.
+    After (or during) iteration, ``delimiters`` holds the current interchange's delimiters.
     """
 
     def __init__(self, source: Source, *, name: str | None = None,
@@ -94,8 +93,6 @@ class Tokenizer:
         self.name = name or source_name(source)
         self._chunk_size = chunk_size
         self.delimiters: Delimiters | None = None
-        self.layout_issues: list[IsaLayoutIssue] = []
-        self.interchange_delimiters: list[Delimiters] = []
         self.end_offset = 0
         """Bytes consumed so far; the file size once iteration has finished."""
         self.unterminated_offset: int | None = None
@@ -142,10 +139,8 @@ class Tokenizer:
                               source=self.name, offset=base)
         while len(buf) < 4096 and more():
             pass
-        delims, _, issues = detect_delimiters(buf, source=self.name, offset=base)
+        delims, _ = detect_delimiters(buf, source=self.name, offset=base)
         self.delimiters = delims
-        self.interchange_delimiters.append(delims)
-        self.layout_issues.extend(issues)
 
         ordinal = 0
         new_segment = tuple.__new__  # skips NamedTuple's Python-level __new__: hot path
@@ -205,10 +200,8 @@ class Tokenizer:
                     self.end_offset = base
                     return
                 if buf.startswith("ISA"):
-                    delims, _, issues = detect_delimiters(buf, source=self.name, offset=base)
+                    delims, _ = detect_delimiters(buf, source=self.name, offset=base)
                     self.delimiters = delims
-                    self.interchange_delimiters.append(delims)
-                    self.layout_issues.extend(issues)
                 continue
             buf = rest
             base = pos
