@@ -87,6 +87,10 @@ class LoopDef:
     stream: bool = False
     children: list[SegmentDef | LoopDef] = field(default_factory=list)
     parent: LoopDef | None = None
+    raw_slots: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+    """``<raw ids="PWK CN1"/>``: where the writer puts kept (unmapped) segments with those
+    ids, as (index of the child they precede, ids); others go before the first child loop.
+    Reading ignores them: such segments are unmapped and kept as extras."""
 
     @property
     def trigger(self) -> SegmentDef:
@@ -250,6 +254,11 @@ def _loop(node: Any, loop: LoopDef, where: str) -> None:
             continue
         if child.tag == "segment":
             loop.children.append(_segment(child, loop.cls, where))
+        elif child.tag == "raw":
+            ids = frozenset((child.get("ids") or "").split())
+            if not ids or not all(i.isalnum() for i in ids):
+                raise DefinitionError(f"{where}: <raw> needs ids (segment ids)")
+            loop.raw_slots.append((len(loop.children), ids))
         elif child.tag == "loop":
             lid = child.get("id") or "?"
             fld, lst = child.get("field"), child.get("list")
