@@ -7,7 +7,6 @@ dates as ISO 8601.
 from claimhouse.models._claim import (
     Claim,
     ClaimBatch,
-    ClaimDate,
     ClaimKind,
     Diagnosis,
     Note,
@@ -21,8 +20,10 @@ from claimhouse.models._claim import (
 from claimhouse.models._claim_json import charge_problems, load_claim_batch
 from claimhouse.models._claim_lines import (
     Adjustment,
+    ClaimDate,
     DrugIdentification,
     LineAdjudication,
+    LineAmount,
     Procedure,
     ServiceLine,
     Tooth,
@@ -87,6 +88,7 @@ __all__ += [  # 837 claims
     "Diagnosis",
     "DrugIdentification",
     "LineAdjudication",
+    "LineAmount",
     "Note",
     "OccurrenceCode",
     "OccurrenceSpan",

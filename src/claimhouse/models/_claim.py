@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from claimhouse.models._claim_lines import Adjustment, ServiceLine
+from claimhouse.models._claim_lines import Adjustment, ClaimDate, ServiceLine
 from claimhouse.models._claim_parties import (
     Address,
     BillingProvider,
@@ -26,6 +26,7 @@ from claimhouse.models._claim_parties import (
     Submitter,
     Subscriber,
 )
+from claimhouse.models._remittance_parts import RawSegments
 
 
 class ClaimKind(Enum):
@@ -83,17 +84,6 @@ class ValueCode:
 
 
 @dataclass(slots=True)
-class ClaimDate:
-    """A 2300 DTP not given its own field: qualifier (DTP01), date or range, and a time
-    (HHMM) for DT-format dates."""
-
-    qualifier: str
-    start: date
-    end: date | None = None
-    time: str | None = None
-
-
-@dataclass(slots=True)
 class Note:
     """NTE: note reference code (ADD, CER, DCP, TPO, ALG, ...) and free text."""
 
@@ -113,6 +103,9 @@ class OtherSubscriber:
     middle_name: str | None = None
     suffix: str | None = None
     address: Address | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept verbatim so that parse -> generate loses nothing."""
 
 
 @dataclass(slots=True)
@@ -143,6 +136,15 @@ class OtherPayer:
     payer_claim_control_number: str | None = None
     prior_authorization: str | None = None
     referral_number: str | None = None
+    providers: list[Provider] = field(default_factory=list)
+    """Loops 2330C-2330I: the other payer's ids for the claim's providers (``role`` is
+    NM101: DN/P3 referring, 82 rendering, 77 service facility, DQ supervising, 85
+    billing, 71 attending, 72 operating, ZZ other operating ...)."""
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept verbatim so that parse -> generate loses nothing."""
+    payer_extra_segments: RawSegments = field(default_factory=list)
+    """Unmapped segments of loop 2330B (the other payer's name loop)."""
 
 
 @dataclass(slots=True)
@@ -203,8 +205,13 @@ class Claim:
     occurrence_codes: list[OccurrenceCode] = field(default_factory=list)
     value_codes: list[ValueCode] = field(default_factory=list)
     condition_codes: list[str] = field(default_factory=list)
+    drg_code: str | None = None
+    """HI*DR diagnosis related group (837I)."""
     providers: list[Provider] = field(default_factory=list)
     other_payers: list[OtherPayer] = field(default_factory=list)
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept verbatim so that parse -> generate loses nothing."""
 
     def line_charge_total(self) -> Decimal:
         """The sum of the service line charges (what CLM02 must equal)."""
@@ -232,3 +239,5 @@ class ClaimBatch:
     claim_type: str = "CH"
     created: date | None = None
     created_time: str | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Unmapped segments of the transaction set header (BHT, 1000A/B level)."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from claimhouse.models._claim_parties import Provider
+from claimhouse.models._claim_parties import Provider, Reference
+from claimhouse.models._remittance_parts import RawSegments
 
 
 @dataclass(slots=True)
@@ -36,6 +37,8 @@ class DrugIdentification:
     qualifier: str = "N4"
     prescription_qualifier: str | None = None
     prescription_number: str | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``), kept verbatim."""
 
 
 @dataclass(slots=True)
@@ -61,6 +64,8 @@ class LineAdjudication:
     adjustments: list[Adjustment] = field(default_factory=list)
     adjudication_date: date | None = None
     remaining_patient_liability: Decimal | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``), kept verbatim."""
 
 
 @dataclass(slots=True)
@@ -70,6 +75,25 @@ class Tooth:
     number: str
     surfaces: list[str] = field(default_factory=list)
     qualifier: str = "JP"
+
+
+@dataclass(slots=True)
+class ClaimDate:
+    """A DTP not given its own field: qualifier (DTP01), date or range, and a time (HHMM)
+    for DT-format dates (2300 claim dates, 2400 line dates)."""
+
+    qualifier: str
+    start: date
+    end: date | None = None
+    time: str | None = None
+
+
+@dataclass(slots=True)
+class LineAmount:
+    """An AMT not given its own field: qualifier (AMT01) and amount."""
+
+    qualifier: str
+    amount: Decimal
 
 
 @dataclass(slots=True)
@@ -103,9 +127,20 @@ class ServiceLine:
     line_item_control_number: str | None = None
     prior_authorization: str | None = None
     note: str | None = None
+    note_code: str | None = None
+    """NTE01 of ``note`` when not the guide's usual one (ADD; TPO for 837I)."""
     drug: DrugIdentification | None = None
     providers: list[Provider] = field(default_factory=list)
     adjudications: list[LineAdjudication] = field(default_factory=list)
+    other_dates: list[ClaimDate] = field(default_factory=list)
+    """Line DTPs other than the service date (472): 471 prescription, 607 certification
+    revision, 463 begin therapy, 461 last certification, 304 last seen, 738/739 tests..."""
+    amounts: list[LineAmount] = field(default_factory=list)
+    """Line AMTs (T sales tax, F4 postage, GT ... )."""
+    other_references: list[Reference] = field(default_factory=list)
+    """Line REFs other than 6R and G1."""
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``), kept verbatim."""
 
     def __post_init__(self) -> None:
         if self.procedure is None and self.revenue_code is None:

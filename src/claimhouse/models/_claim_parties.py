@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from claimhouse.models._remittance_parts import RawSegments
+
 
 @dataclass(slots=True)
 class Address:
@@ -58,6 +60,9 @@ class Submitter:
     first_name: str | None = None
     middle_name: str | None = None
     contacts: list[Contact] = field(default_factory=list)
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -66,6 +71,9 @@ class Receiver:
 
     name: str
     id: str
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -89,6 +97,12 @@ class Provider:
     address: Address | None = None
     references: list[Reference] = field(default_factory=list)
     contact: Contact | None = None
+    id_qualifier: str | None = None
+    id: str | None = None
+    """NM108/NM109 when the id is not an NPI (``npi`` holds NM109 when NM108 is XX)."""
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -97,6 +111,9 @@ class PayToProvider:
 
     address: Address
     entity_type: str = "2"
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -109,6 +126,9 @@ class PayToPlan:
     address: Address
     tax_id: str
     references: list[Reference] = field(default_factory=list)
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -130,6 +150,11 @@ class BillingProvider:
     contacts: list[Contact] = field(default_factory=list)
     pay_to: PayToProvider | None = None
     pay_to_plan: PayToPlan | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
+    level_extra_segments: RawSegments = field(default_factory=list)
+    """Unmapped segments of the enclosing HL level (2000A), e.g. a second PRV."""
 
 
 @dataclass(slots=True)
@@ -142,6 +167,9 @@ class Payer:
     address: Address | None = None
     references: list[Reference] = field(default_factory=list)
     billing_provider_references: list[Reference] = field(default_factory=list)
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
 
 
 @dataclass(slots=True)
@@ -168,6 +196,12 @@ class Subscriber:
     ssn: str | None = None
     property_casualty_claim_number: str | None = None
     contact: Contact | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
+    level_extra_segments: RawSegments = field(default_factory=list)
+    """Unmapped segments of the enclosing HL level (2000B), e.g. PAT when the subscriber is
+    the patient."""
 
 
 @dataclass(slots=True)
@@ -188,3 +222,8 @@ class Patient:
     property_casualty_claim_number: str | None = None
     references: list[Reference] = field(default_factory=list)
     contact: Contact | None = None
+    extra_segments: RawSegments = field(default_factory=list)
+    """Segments of this loop no field maps (``[id, el01, ...]``, composites joined by
+    ``:``), kept so that parse -> generate loses nothing; written back in the loop."""
+    level_extra_segments: RawSegments = field(default_factory=list)
+    """Unmapped segments of the enclosing HL level (2000C), e.g. a PAT element no field maps."""

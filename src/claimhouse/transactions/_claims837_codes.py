@@ -99,8 +99,8 @@ HI_GROUPS = {
     ClaimKind.DENTAL: (_g("ABK BK ABF BF", 12, 1),),
     ClaimKind.INSTITUTIONAL: (
         _g("ABK BK", 1, 1), _g("ABJ BJ", 1, 1), _g("APR PR", 3, 1), _g("ABN BN", 12, 1),
-        _g("ABF BF", 12, 2), _g("BBR BR CAH", 1, 1), _g("BBQ BQ", 12, 2), _g("BI", 12, 2),
-        _g("BH", 12, 2), _g("BE", 12, 2), _g("BG", 12, 2)),
+        _g("DR", 1, 1), _g("ABF BF", 12, 2), _g("BBR BR CAH", 1, 1), _g("BBQ BQ", 12, 2),
+        _g("BI", 12, 2), _g("BH", 12, 2), _g("BE", 12, 2), _g("BG", 12, 2)),
 }
 """The HI segments of 2300 in guide order (837I: principal, admitting, reason for visit,
 external cause, other diagnoses, principal and other procedures, occurrence spans,
@@ -108,7 +108,8 @@ occurrences, values, conditions)."""
 
 CLAIM_PROVIDER_SLOTS = {
     ClaimKind.PROFESSIONAL: (("DN P3", "referring"), ("82", "rendering"),
-                             ("77", "service_facility"), ("DQ", "supervising")),
+                             ("77", "service_facility"), ("DQ", "supervising"),
+                             ("PW", "pickup"), ("45", "dropoff")),
     ClaimKind.INSTITUTIONAL: (("71", "attending"), ("72", "operating"),
                               ("ZZ", "other_operating"), ("82", "rendering"),
                               ("77", "service_facility"), ("DN", "referring")),
@@ -120,13 +121,25 @@ CLAIM_PROVIDER_SLOTS = {
 LINE_PROVIDER_SLOTS = {
     ClaimKind.PROFESSIONAL: (("82", "rendering"), ("QB", "purchased_service"),
                              ("77", "service_facility"), ("DQ", "supervising"),
-                             ("DK", "ordering"), ("DN P3", "referring")),
+                             ("DK", "ordering"), ("DN P3", "referring"),
+                             ("PW", "pickup"), ("45", "dropoff")),
     ClaimKind.INSTITUTIONAL: (("72", "operating"), ("ZZ", "other_operating"),
                               ("82", "rendering"), ("DN", "referring")),
     ClaimKind.DENTAL: (("82", "rendering"), ("DD", "assistant_surgeon"), ("DQ", "supervising"),
                        ("77", "service_facility")),
 }
 """NM101 roles allowed in the 2420 loops of each guide."""
+
+OTHER_PAYER_PROVIDER_SLOTS = {
+    ClaimKind.PROFESSIONAL: (("DN P3", "p2330c"), ("82", "p2330d"), ("77", "p2330e"),
+                             ("DQ", "p2330f"), ("85", "p2330g")),
+    ClaimKind.INSTITUTIONAL: (("71", "p2330c"), ("72", "p2330d"), ("ZZ", "p2330e"),
+                              ("77", "p2330f"), ("82", "p2330g"), ("DN", "p2330h"),
+                              ("85", "p2330i")),
+    ClaimKind.DENTAL: (("DN P3", "p2330c"), ("82", "p2330d"), ("DQ", "p2330e"),
+                       ("85", "p2330f"), ("DD", "p2330g"), ("77", "p2330h")),
+}
+"""NM101 roles of the 2330C-2330I loops (the other payer's provider ids) of each guide."""
 
 LIST_SLOTS = frozenset({"referring"})
 """Provider slots that repeat (2310A/2420F referring: up to two)."""

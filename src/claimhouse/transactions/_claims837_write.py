@@ -37,6 +37,7 @@ from claimhouse.transactions._claims837_codes import (
     HI_GROUPS,
     LINE_PROVIDER_SLOTS,
     LIST_SLOTS,
+    OTHER_PAYER_PROVIDER_SLOTS,
     PRV_CODES,
     PRV_ROLES,
     REF_RANK,
@@ -101,19 +102,22 @@ def billing_level(bp: BillingProvider) -> DBillingLevel:
     refs = ([DRef(bp.tax_id_qualifier, bp.tax_id)] if bp.tax_id else []) + _refs(bp.references)
     q, i = _id(bp.npi)
     name = DName("85", bp.entity_type, bp.name, bp.first_name, bp.middle_name, bp.suffix, q, i,
-                 _address(bp.address), refs=refs, contacts=_contacts(bp.contacts))
+                 _address(bp.address), refs=refs, contacts=_contacts(bp.contacts),
+                 extra_segments=list(bp.extra_segments))
     pay_to = None
     if bp.pay_to is not None:
-        pay_to = DName("87", bp.pay_to.entity_type, address=_address(bp.pay_to.address))
+        pay_to = DName("87", bp.pay_to.entity_type, address=_address(bp.pay_to.address),
+                       extra_segments=list(bp.pay_to.extra_segments))
     plan = None
     if bp.pay_to_plan is not None:
         p = bp.pay_to_plan
         plan = DName("PE", "2", p.name, id_qualifier=p.id_qualifier, id=p.id,
                      address=_address(p.address),
-                     refs=[*_refs(p.references), DRef("EI", p.tax_id)])
+                     refs=[*_refs(p.references), DRef("EI", p.tax_id)],
+                     extra_segments=list(p.extra_segments))
     return DBillingLevel(prv_qualifier="PXC" if bp.taxonomy else None, taxonomy=bp.taxonomy,
                          currency=bp.currency, provider=name, pay_to=pay_to,
-                         pay_to_plan=plan)
+                         pay_to_plan=plan, extra_segments=list(bp.level_extra_segments))
 
 
 def subscriber_level(sub: Subscriber, pay: Payer) -> DSubscriberLevel:
@@ -128,15 +132,18 @@ def subscriber_level(sub: Subscriber, pay: Payer) -> DSubscriberLevel:
                    sub.suffix, sub.member_id_qualifier if sub.member_id else None,
                    sub.member_id, _address(sub.address), dmg_format="D8" if has_dmg else None,
                    birth_date=sub.birth_date, gender=sub.gender, refs=refs,
-                   contacts=_contacts([sub.contact] if sub.contact else []))
+                   contacts=_contacts([sub.contact] if sub.contact else []),
+                   extra_segments=list(sub.extra_segments))
     payer = DName("PR", "2", pay.name, id_qualifier=pay.id_qualifier, id=pay.id,
                   address=_address(pay.address),
-                  refs=_refs(pay.references) + _refs(pay.billing_provider_references))
+                  refs=_refs(pay.references) + _refs(pay.billing_provider_references),
+                  extra_segments=list(pay.extra_segments))
     return DSubscriberLevel(payer_responsibility=sub.payer_responsibility,
                             relationship=sub.relationship, group_number=sub.group_number,
                             group_name=sub.group_name, insurance_type=sub.insurance_type,
                             claim_filing_indicator=sub.claim_filing_indicator,
-                            subscriber=person, payer=payer)
+                            subscriber=person, payer=payer,
+                            extra_segments=list(sub.level_extra_segments))
 
 
 def patient_level(pat: Patient) -> DPatientLevel:
@@ -147,24 +154,27 @@ def patient_level(pat: Patient) -> DPatientLevel:
     person = DName("QC", "1", pat.last_name, pat.first_name, pat.middle_name, pat.suffix,
                    address=_address(pat.address), dmg_format="D8" if has_dmg else None,
                    birth_date=pat.birth_date, gender=pat.gender, refs=refs,
-                   contacts=_contacts([pat.contact] if pat.contact else []))
+                   contacts=_contacts([pat.contact] if pat.contact else []),
+                   extra_segments=list(pat.extra_segments))
     return DPatientLevel(relationship=pat.relationship,
                          death_date_format="D8" if pat.death_date else None,
                          death_date=pat.death_date,
                          weight_unit="01" if pat.weight_lbs else None, weight=pat.weight_lbs,
-                         pregnant="Y" if pat.pregnant else None, patient=person)
+                         pregnant="Y" if pat.pregnant else None, patient=person,
+                         extra_segments=list(pat.level_extra_segments))
 
 
 def _provider(p: Provider, kind: ClaimKind) -> DName:
-    q, i = _id(p.npi)
+    q, i = _id(p.npi) if p.npi or not p.id else (p.id_qualifier, p.id)
     prv = p.role in PRV_ROLES[kind] and p.taxonomy is not None
     return DName(p.role, p.entity_type, p.last_name, p.first_name, p.middle_name, p.suffix, q,
                  i, _address(p.address), prv_code=PRV_CODES.get(p.role) if prv else None,
                  prv_qualifier="PXC" if prv else None, taxonomy=p.taxonomy if prv else None,
-                 refs=_refs(p.references), contacts=_contacts([p.contact] if p.contact else []))
+                 refs=_refs(p.references), contacts=_contacts([p.contact] if p.contact else []),
+                 extra_segments=list(p.extra_segments))
 
 
-def _place_providers(owner: DClaim | DLine, providers: list[Provider],
+def _place_providers(owner: DClaim | DLine | DOtherPayer, providers: list[Provider],
                      slots: tuple[tuple[str, str], ...], kind: ClaimKind) -> None:
     for p in providers:
         attr = next((a for roles, a in slots if p.role in roles.split()), None)
@@ -176,10 +186,11 @@ def _place_providers(owner: DClaim | DLine, providers: list[Provider],
             setattr(owner, attr, _provider(p, kind))
 
 
-def _other_payer(o: OtherPayer) -> DOtherPayer:
+def _other_payer(o: OtherPayer, kind: ClaimKind) -> DOtherPayer:
     s = o.subscriber
     sub = DName("IL", s.entity_type, s.last_name, s.first_name, s.middle_name, s.suffix,
-                s.member_id_qualifier, s.member_id, _address(s.address))
+                s.member_id_qualifier, s.member_id, _address(s.address),
+                extra_segments=list(s.extra_segments))
     refs = _refs(o.payer_references)
     for qual, value in (("G1", o.prior_authorization), ("9F", o.referral_number),
                         ("F8", o.payer_claim_control_number)):
@@ -187,16 +198,19 @@ def _other_payer(o: OtherPayer) -> DOtherPayer:
             refs.append(DRef(qual, value))
     dates = [DDate("573", "D8", d8(o.adjudication_date))] if o.adjudication_date else []
     pay = None
-    if o.payer_name or o.payer_id or o.payer_address or dates or refs:
+    if o.payer_name or o.payer_id or o.payer_address or dates or refs or o.payer_extra_segments:
         pay = DName("PR", "2", o.payer_name, id_qualifier=o.payer_id_qualifier if o.payer_id
                     else None, id=o.payer_id or None, address=_address(o.payer_address),
-                    dates=dates, refs=refs)
-    return DOtherPayer(o.payer_responsibility, o.relationship, o.group_number, o.group_name,
+                    dates=dates, refs=refs, extra_segments=list(o.payer_extra_segments))
+    d = DOtherPayer(o.payer_responsibility, o.relationship, o.group_number, o.group_name,
                        o.insurance_type, o.claim_filing_indicator, _cas(o.adjustments),
                        _amounts(("D", o.paid_amount), ("A8", o.non_covered_amount),
                                 ("EAF", o.remaining_patient_liability)),
                        o.benefits_assignment, o.patient_signature_source,
-                       o.release_of_information, sub, pay)
+                       o.release_of_information, sub, pay,
+                       extra_segments=list(o.extra_segments))
+    _place_providers(d, o.providers, OTHER_PAYER_PROVIDER_SLOTS[kind], kind)
+    return d
 
 
 def _proc(p: Procedure | None) -> tuple[str | None, str | None, list[str], str | None]:
@@ -210,7 +224,8 @@ def _adjudication(a: LineAdjudication) -> DAdjudication:
     dates = [DDate("573", "D8", d8(a.adjudication_date))] if a.adjudication_date else []
     return DAdjudication(a.payer_id, a.paid_amount, q, code, mods, desc, a.revenue_code,
                          a.paid_units, a.bundled_line_number, _cas(a.adjustments), dates,
-                         _amounts(("EAF", a.remaining_patient_liability)))
+                         _amounts(("EAF", a.remaining_patient_liability)),
+                         extra_segments=list(a.extra_segments))
 
 
 def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
@@ -229,19 +244,26 @@ def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
     if line.service_date is not None:
         fmt, value = format_period(line.service_date, line.service_date_end)
         d.dates.append(DDate("472", fmt, value))
+    d.dates += [DDate(o.qualifier, *format_period(o.start, o.end, o.time))
+                for o in line.other_dates]
+    d.amounts = [DAmount(a.qualifier, a.amount) for a in line.amounts]
     if line.prior_authorization:
         d.refs.append(DRef("G1", line.prior_authorization))
     if line.line_item_control_number:
         d.refs.append(DRef("6R", line.line_item_control_number))
+    d.refs += _refs(line.other_references)
     if line.note:
-        d.notes.append(DNote("TPO" if kind is ClaimKind.INSTITUTIONAL else "ADD", line.note))
+        code = line.note_code or ("TPO" if kind is ClaimKind.INSTITUTIONAL else "ADD")
+        d.notes.append(DNote(code, line.note))
     if line.drug is not None:
         g = line.drug
         ref = (DRef(g.prescription_qualifier, g.prescription_number)
                if g.prescription_number else None)
-        d.drug = DDrug(g.qualifier, g.ndc, g.quantity, g.unit, ref)
+        d.drug = DDrug(g.qualifier, g.ndc, g.quantity, g.unit, ref,
+                       extra_segments=list(g.extra_segments))
     _place_providers(d, line.providers, LINE_PROVIDER_SLOTS[kind], kind)
     d.adjudications = [_adjudication(a) for a in line.adjudications]
+    d.extra_segments = list(line.extra_segments)
     return d
 
 
@@ -257,6 +279,8 @@ def _hi(claim: Claim, kind: ClaimKind) -> list[DHi]:
     codes += [DHiCode("BH", o.code, "D8", d8(o.occurred_on)) for o in claim.occurrence_codes]
     codes += [DHiCode("BE", v.code, amount=v.amount) for v in claim.value_codes]
     codes += [DHiCode("BG", c) for c in claim.condition_codes]
+    if claim.drg_code:
+        codes.append(DHiCode("DR", claim.drg_code))
     out: list[DHi] = []
     for group in HI_GROUPS[kind]:
         mine = [c for c in codes if c.qualifier in group.qualifiers]
@@ -310,7 +334,8 @@ def claim_loop(c: Claim, kind: ClaimKind) -> DClaim:
     refs.sort(key=lambda r: ref_rank.get(r.qualifier or "", 99))
     d.refs = refs
     _place_providers(d, c.providers, CLAIM_PROVIDER_SLOTS[kind], kind)
-    d.other_payers = [_other_payer(o) for o in c.other_payers]
+    d.other_payers = [_other_payer(o, kind) for o in c.other_payers]
+    d.extra_segments = list(c.extra_segments)
     d.lines = [service_line(line, i, kind) for i, line in enumerate(c.service_lines, 1)]
     return d
 
@@ -325,8 +350,11 @@ def build_document(batch: ClaimBatch, now: datetime) -> Doc837:
                  created_time=batch.created_time or now.strftime("%H%M"),
                  claim_type=batch.claim_type,
                  submitter=DName("41", s.entity_type, s.name, s.first_name, s.middle_name,
-                                 id_qualifier="46", id=s.id, contacts=_contacts(s.contacts)),
-                 receiver=DName("40", "2", r.name, id_qualifier="46", id=r.id))
+                                 id_qualifier="46", id=s.id, contacts=_contacts(s.contacts),
+                                 extra_segments=list(s.extra_segments)),
+                 receiver=DName("40", "2", r.name, id_qualifier="46", id=r.id,
+                                extra_segments=list(r.extra_segments)),
+                 extra_segments=list(batch.extra_segments))
     prev_bp: BillingProvider | None = None
     prev_sub: tuple[Subscriber, Payer] | None = None
     prev_pat: Patient | None = None

@@ -175,11 +175,17 @@ def _write_flat(w: SegmentWriter, seg: SegmentDef, items: list[Any]) -> None:
         i = j
 
 
-def _write_extras(w: SegmentWriter, obj: Any) -> None:
+def _write_extras(w: SegmentWriter, obj: Any, only: frozenset[str] | None = None,
+                  placed: frozenset[str] = frozenset()) -> None:
+    """The kept segments of ``obj``: those with an id in ``only`` (a ``<raw>`` slot), or,
+    without ``only``, all but the stand-ins and those ``placed`` by a slot."""
     for raw in getattr(obj, EXTRA_FIELD):
         if not raw or not raw[0]:
             raise WriteError("an extra segment has no segment id")
-        if not raw[0].startswith(STAND_IN):  # written in place of their mapped segment
+        if only is not None:
+            if raw[0] in only:
+                _write_raw(w, raw)
+        elif not raw[0].startswith(STAND_IN) and raw[0] not in placed:
             _write_raw(w, raw)
 
 
@@ -192,10 +198,16 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
     trigger = segs[0] if ldef.parent is not None else None
     last_of_object: dict[str, SegmentDef] = {s.attr or "": s for s in segs
                                              if s.target == "object"}
-    for child in ldef.children:
+    extras = getattr(obj, EXTRA_FIELD)
+    slots = ldef.raw_slots if extras else []
+    placed = frozenset().union(*(ids for _, ids in slots))
+    for i, child in enumerate(ldef.children):
+        for at, ids in slots:
+            if at == i:
+                _write_extras(w, obj, ids)
         if isinstance(child, LoopDef):
             if not extras_done:
-                _write_extras(w, obj)
+                _write_extras(w, obj, None, placed)
                 extras_done = True
             value = getattr(obj, child.attr or "")
             if child.is_list:
@@ -210,4 +222,8 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
         _write_segment(w, child, obj, force=force, object_written=object_written,
                        stand_ins=stand_ins)
     if not extras_done:
-        _write_extras(w, obj)
+        _write_extras(w, obj, None, placed)
+    n = len(ldef.children)
+    for at, ids in slots:
+        if at == n:
+            _write_extras(w, obj, ids)

@@ -115,7 +115,8 @@ def iter_claims(ts: TransactionSet, kind: ClaimKind, *, findings: list[Finding] 
             header.update(submitter=rd.submitter(root.submitter),
                           receiver=rd.receiver(root.receiver), reference=root.reference,
                           purpose=root.purpose or "00", claim_type=root.claim_type or "CH",
-                          created=root.created, created_time=root.created_time)
+                          created=root.created, created_time=root.created_time,
+                          extra_segments=list(root.extra_segments))
 
 
 def read_claim_batch(ts: TransactionSet, kind: ClaimKind | None = None, *,
