@@ -1,4 +1,5 @@
-"""`claimhouse report summary|claims|denials|unmatched|aging|patient-balances`."""
+"""`claimhouse report summary|claims|denials|unmatched|aging|patient-balances|dashboard|
+denial-worklist|underpayments` as table, CSV, JSON or HTML."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import TextIO
 import click
 
 from claimhouse.cli._store import db_option, open_or_exit
-from claimhouse.reports import FORMATS, REPORTS, ReportFilter, render
+from claimhouse.reports import ReportFilter
+from claimhouse.reports._render import FORMATS, REPORTS, build_report
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -31,17 +33,25 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
               help="The day ages are counted to (default: today).")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Output file (default: standard output).")
+@click.option("--mask", is_flag=True,
+              help="Replace patient names, member ids and dates of birth with stable tokens "
+                   "(for reports sent to support).")
 @db_option
 def report_command(name: str, fmt: str, payer: str | None, since: date | None,
-                   as_of: date | None, output: TextIO, db: str | None) -> None:
+                   as_of: date | None, output: TextIO, mask: bool, db: str | None) -> None:
     """Reconciliation reports: summary (claims by state, expected vs paid per payer,
     remittance totals), claims, denials (by CARC/RARC), unmatched remits, A/R aging
-    (0-30 ... 120+ days) and patient balances."""
+    (0-30 ... 120+ days), patient balances; the biller's worklists denial-worklist and
+    underpayments (they name the patient); dashboard: all of it, as one self-contained
+    HTML file with --format html (tiles, charts, sortable tables)."""
     store = open_or_exit(db)
     filt = ReportFilter(payer=payer, since=since, today=as_of or date.today())
+    masker = None  # MASK-PENDING: reports/_mask.py (Masker) is not committed yet
+    if mask:
+        raise click.UsageError("--mask is not available yet")
     try:
         with store.session() as session:
-            sections = REPORTS[name](session, filt)
+            text = build_report(session, name, filt, fmt, masker=masker)
     finally:
         store.close()
-    output.write(render(sections, fmt))
+    output.write(text)

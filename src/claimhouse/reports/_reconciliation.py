@@ -77,13 +77,14 @@ def _age(r: Any, today: date) -> int | None:
 def _claim_rows(session: Session, f: ReportFilter, *extra: Any) -> list[dict[str, Any]]:
     rows = []
     for r in session.connection().execute(select(
-            ClaimRow.patient_control_number, ClaimRow.state, ClaimRow.payer_id,
+            ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.state, ClaimRow.payer_id,
             ClaimRow.total_charge, ClaimRow.paid_amount, ClaimRow.patient_responsibility,
             ClaimRow.adjusted_amount, ClaimRow.service_from, ClaimRow.submitted_on,
             ClaimRow.last_paid_on).where(*_claim_filter(f), *extra)
             .order_by(ClaimRow.patient_control_number, ClaimRow.payer_id)):
         rows.append({
-            "patient_control_number": r.patient_control_number, "state": r.state,
+            "claim_id": r.id, "patient_control_number": r.patient_control_number,
+            "state": r.state,
             "payer": r.payer_id, "billed_amount": r.total_charge, "paid_amount": r.paid_amount,
             "patient_responsibility": r.patient_responsibility,
             "adjusted_amount": r.adjusted_amount,
