@@ -6,7 +6,8 @@ objects; only engine and I/O failures raise, always under :class:`ClaimhouseErro
     ClaimhouseError
     ├── X12Error                 the bytes cannot be read as X12 at all
     │   ├── NotX12Error          no ISA header where one must start (empty, binary, junk)
-    │   └── DelimiterError       ISA unusable: truncated, wrong width, colliding delimiters
+    │   ├── DelimiterError       ISA unusable: truncated, wrong width, colliding delimiters
+    │   └── SegmentTooLongError  a segment exceeds the reader's bound (no terminator in sight)
     ├── WriteError               a value cannot be written (contains a delimiter, too long...)
     ├── ModelError               a domain model or its JSON is invalid (lists every problem)
     ├── DefinitionError          a transaction definition under maps/ is malformed
@@ -48,6 +49,11 @@ class NotX12Error(X12Error):
 
 class DelimiterError(X12Error):
     """The ISA is truncated, has the wrong width, or its delimiters collide or are invalid."""
+
+
+class SegmentTooLongError(X12Error):
+    """A segment is longer than the tokenizer's bound: a missing segment terminator or an
+    absurd element. Reading stops there, so memory stays bounded whatever the file."""
 
 
 class WriteError(ClaimhouseError):

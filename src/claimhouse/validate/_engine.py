@@ -159,7 +159,8 @@ def validate_file(source: Source, level: int = 5, *, name: str | None = None,
                 spec.severity, spec.snip_level))
     findings.extend(walk.findings)
     has_groups = any(icx.groups for icx in reader.interchanges)
-    if level >= 2 and use_pyx12 and has_groups:  # pyx12 crashes on TA1-only files (#160)
+    unread = any(f.code == "segment-too-long" for f in reader.findings)  # pyx12 would load it
+    if level >= 2 and use_pyx12 and has_groups and not unread:  # pyx12 dies on bare TA1 (#160)
         level2, pyx12_valid = _level2(data, name, findings, reader, level)
         findings.extend(level2)
     else:

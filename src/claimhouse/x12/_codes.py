@@ -80,4 +80,8 @@ ENVELOPE_CODES: dict[str, FindingCode] = {c.code: c for c in (
     FindingCode("unterminated-segment", "The file ends without a final segment terminator.",
                 severity=_W),
     FindingCode("data-after-trailer", "Data follows the last IEA.", ta1="022"),
+    FindingCode("segment-too-long", "A segment is longer than 1 MiB (a missing segment "
+                "terminator or an absurd element); the file was not read past it.", ta1="022",
+                fix="End every segment with the ISA's segment terminator; send large data "
+                "outside X12."),
 )}

@@ -218,7 +218,8 @@ class EnvelopeReader:
                 in_set = self._set is not None
                 yield seg
         except X12Error as exc:
-            code = "not-x12" if type(exc).__name__ == "NotX12Error" else "isa-unreadable"
+            code = {"NotX12Error": "not-x12", "SegmentTooLongError": "segment-too-long"}.get(
+                type(exc).__name__, "isa-unreadable")
             self._add(code, None, exc.reason, offset=exc.offset)
             return
         finally:

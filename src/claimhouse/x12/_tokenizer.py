@@ -14,13 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from claimhouse.errors import InputError, NotX12Error
+from claimhouse.errors import InputError, NotX12Error, SegmentTooLongError
 from claimhouse.x12._delimiters import ISA_LENGTH, Delimiters, detect_delimiters
 
 CHUNK_SIZE = 1 << 18  # 256 KiB: measured faster than 64 KiB, 1 MiB and 4 MiB (cache)
 _CRLF = "\r\n"
 _LAYOUT = "\r\n \t"  # stripped after a line end: files indented one segment per line
 _BOM = "\xef\xbb\xbf"  # a UTF-8 byte-order mark, seen through Latin-1
+MAX_SEGMENT_LENGTH = 1 << 20
+"""No X12 segment of a health-care guide comes near 1 MiB; a longer one (a missing terminator,
+an absurd element, a 2 GB file of one segment) stops the read instead of filling memory."""
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
@@ -205,6 +208,11 @@ class Tokenizer:
                 continue
             buf = rest
             base = pos
+            if len(rest) > MAX_SEGMENT_LENGTH:  # once per chunk, not per segment
+                raise SegmentTooLongError(
+                    f"a segment is longer than {MAX_SEGMENT_LENGTH} bytes (a missing segment "
+                    "terminator?); the file is not read past it", source=self.name,
+                    offset=base)
             if not more():
                 self.end_offset = base + len(buf)
                 text = buf.strip(_CRLF)
