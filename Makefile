@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-output
 WHEEL_VENV := $(CURDIR)/build/wheel-venv
 
-.PHONY: demo test lint typecheck unit wheel-check bench bench-tokenizer clean
+.PHONY: demo test lint typecheck unit wheel-check bench bench-tokenizer clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,21 @@ bench: $(STAMP)
 
 bench-tokenizer: $(STAMP)
 	$(PY) bench/run.py tokenizer
+
+# Coverage-guided fuzzing (atheris), outside `make test`: every target FUZZ_SECONDS each;
+# `make fuzz-<target>` runs one. Corpus and crashes under build/fuzz/<target>/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := tokenizer envelope 835 837 acks json validate parse
+FUZZ_STAMP := $(VENV)/.fuzz-stamp
+
+$(FUZZ_STAMP): $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,fuzz]'
+	touch $(FUZZ_STAMP)
+
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+fuzz-%: $(FUZZ_STAMP)
+	$(PY) -m tests.fuzz.fuzz_$* -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
 
 clean:
 	rm -rf build dist $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
