@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_835
 import bench_837
 import bench_batch
+import bench_report
 import bench_store
 import bench_tokenizer
 import bench_validate
@@ -30,6 +31,7 @@ BENCHES: dict[str, Callable[[], dict[str, Any]]] = {
     "837": bench_837.run,
     "validate": bench_validate.run,
     "store": bench_store.run,
+    "report_html": bench_report.run,
 }
 
 
