@@ -207,3 +207,30 @@ def test_worklists_add_up(db_url: str, work: Workload) -> None:
         assert r["patient_name"] == f"{sub.last_name}, {sub.first_name}"
         assert r["member_id"] == sub.member_id
         assert r["birth_date"] == sub.birth_date.isoformat()
+
+
+def test_masked_report_names_nobody(sqlite_db: str, dashboard: Path, work: Workload,
+                                    tmp_path: Path) -> None:
+    seeded = set()
+    for c in work.claims:
+        seeded |= {f"{c.subscriber.last_name}, {c.subscriber.first_name}",
+                   c.subscriber.member_id or "", c.subscriber.birth_date.isoformat()
+                   if c.subscriber.birth_date else ""}
+    seeded.discard("")
+    plain = dashboard.read_text(encoding="utf-8") + report(sqlite_db, "dashboard", "csv")
+    assert sum(1 for s in seeded if s in plain) > 100  # the unmasked report names them
+    out = tmp_path / "masked.html"
+    report(sqlite_db, "dashboard", "html", "--mask", "-o", str(out))
+    masked = out.read_text(encoding="utf-8")
+    texts = [masked, report(sqlite_db, "dashboard", "csv", "--mask"),
+             report(sqlite_db, "denial-worklist", "json", "--mask"),
+             report(sqlite_db, "underpayments", "table", "--mask")]
+    for text in texts:
+        assert [s for s in seeded if s in text] == []
+        assert "SUBSCRIBER" not in text
+    assert "patients masked" in masked
+    assert re.search(r"PATIENT-[0-9A-F]{6}</td><td>MEMBER-[0-9A-F]{6}</td><td>DOB-[0-9A-F]{6}",
+                     masked)
+    again = tmp_path / "again.html"
+    report(sqlite_db, "dashboard", "html", "--mask", "-o", str(again))
+    assert again.read_text(encoding="utf-8") == masked  # stable tokens, reproducible page

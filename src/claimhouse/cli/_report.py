@@ -10,6 +10,7 @@ import click
 
 from claimhouse.cli._store import db_option, open_or_exit
 from claimhouse.reports import ReportFilter
+from claimhouse.reports._mask import Masker
 from claimhouse.reports._render import FORMATS, REPORTS, build_report
 
 
@@ -46,9 +47,7 @@ def report_command(name: str, fmt: str, payer: str | None, since: date | None,
     HTML file with --format html (tiles, charts, sortable tables)."""
     store = open_or_exit(db)
     filt = ReportFilter(payer=payer, since=since, today=as_of or date.today())
-    masker = None  # MASK-PENDING: reports/_mask.py (Masker) is not committed yet
-    if mask:
-        raise click.UsageError("--mask is not available yet")
+    masker = Masker() if mask else None
     try:
         with store.session() as session:
             text = build_report(session, name, filt, fmt, masker=masker)
