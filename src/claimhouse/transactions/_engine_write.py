@@ -10,6 +10,7 @@ segment, ``max`` groups at a time.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,7 @@ from claimhouse.transactions._engine_def import (
     LoopDef,
     SegmentDef,
 )
+from claimhouse.transactions._engine_writegen import compile_writer
 from claimhouse.x12 import SegmentWriter
 
 Slot = str | list[str] | None
@@ -189,8 +191,88 @@ def _write_extras(w: SegmentWriter, obj: Any, only: frozenset[str] | None = None
             _write_raw(w, raw)
 
 
+_COMPILED: dict[int, tuple[LoopDef, Any]] = {}
+
+
+def _too_many(seg_id: str, pos: int, end: int) -> None:
+    raise WriteError(f"{seg_id}{pos:02d}: more values than the {end - pos + 1} positions the "
+                     "definition allows")
+
+
+def _too_many_comps(seg_id: str, pos: int) -> None:
+    raise WriteError(f"{seg_id}{pos:02d}: more components than the definition allows")
+
+
+class _Collect:
+    """A SegmentWriter look-alike for the generic code called from generated writers: it
+    appends segment texts to the chunk being built instead of writing them."""
+
+    __slots__ = ("out", "vals", "w")
+
+    def __init__(self, w: SegmentWriter, out: list[str], vals: list[str]) -> None:
+        self.w, self.out, self.vals = w, out, vals
+
+    def write(self, seg_id: str, *elements: Any) -> None:
+        self.out.append(self.w.body(seg_id, elements))  # checked there, per segment
+
+    def flush(self) -> None:
+        if not self.w.write_bodies(self.out, self.vals):
+            raise _BadChunk
+        self.out.clear()
+        self.vals.clear()
+
+
+class _BadChunk(Exception):
+    """A chunk holds a value with a delimiter, a line break or a non-Latin-1 character."""
+
+
+def _generic(cx: _Collect, ldef: LoopDef, obj: Any) -> None:
+    _write_loop_generic(cx, ldef, obj)  # type: ignore[arg-type]
+
+
+def _generic_segment(cx: _Collect, seg: SegmentDef, obj: Any) -> None:
+    _write_segment(cx, seg, obj, force=False, object_written=set(),  # type: ignore[arg-type]
+                   stand_ins=False)
+
+
+def _extras(cx: _Collect, extras: list[list[str]], only: frozenset[str] | None,
+            placed: frozenset[str]) -> None:
+    _write_extras(cx, _Extras(extras), only, placed)  # type: ignore[arg-type]
+
+
+class _Extras:
+    __slots__ = ("extra_segments",)
+
+    def __init__(self, extras: list[list[str]]) -> None:
+        self.extra_segments = extras
+
+
 def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
-    """Write loop ``ldef`` from its model ``obj`` (the root writes no trigger)."""
+    """Write loop ``ldef`` from its model ``obj`` (the root writes no trigger): the root
+    through the definition's generated writers (:mod:`._engine_writegen`), in chunks."""
+    if ldef.parent is not None or not isinstance(w, SegmentWriter):
+        _write_loop_generic(w, ldef, obj)
+        return
+    hit = _COMPILED.get(id(ldef))
+    if hit is None or hit[0] is not ldef:
+        helpers = {"_fmt": format_value, "_generic": _generic,
+                   "_generic_segment": _generic_segment, "_extras": _extras,
+                   "_too_many": _too_many, "_too_many_comps": _too_many_comps}
+        hit = _COMPILED[id(ldef)] = (ldef, compile_writer(ldef, helpers))
+    fn = hit[1].bind(w.d.element, w.d.component)
+    cx = _Collect(w, [], [])
+    try:
+        fn(obj, cx.out, cx.vals, cx)
+        cx.flush()
+    except _BadChunk:
+        # find the bad value with the per-segment checks, which name the element
+        _write_loop_generic(SegmentWriter(io.BytesIO(), w.d), ldef, obj)
+        raise WriteError("a value contains a delimiter, a line break or a character "
+                         "outside Latin-1") from None
+
+
+def _write_loop_generic(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
+    """Write loop ``ldef`` from its model ``obj``, interpreting the definition."""
     extras_done = False
     object_written: set[str] = set()
     stand_ins = any(r and r[0].startswith(STAND_IN) for r in getattr(obj, EXTRA_FIELD))
@@ -212,9 +294,9 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
             value = getattr(obj, child.attr or "")
             if child.is_list:
                 for item in value:
-                    write_loop(w, child, item)
+                    _write_loop_generic(w, child, item)
             elif value is not None:
-                write_loop(w, child, value)
+                _write_loop_generic(w, child, value)
             continue
         force = child is trigger or (
             child.target == "object" and last_of_object.get(child.attr or "") is child

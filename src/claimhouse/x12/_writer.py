@@ -108,6 +108,29 @@ class SegmentWriter:
         self.out.write(data)
         self.count += 1
 
+    def body(self, seg_id: str, elements: Iterable[Element | None]) -> str:
+        """:meth:`format` without the terminator (for :meth:`write_bodies`)."""
+        text = self.format(seg_id, elements)
+        return text[:len(text) - len(self._end)]
+
+    def write_bodies(self, bodies: list[str], values: list[str]) -> bool:
+        """Write many segment texts (no terminators) in one go, ``values`` being every
+        value they hold: one search over all values for a delimiter or line break and one
+        Latin-1 encode for the lot. False, with nothing written, when a value is bad (the
+        caller then finds it with :meth:`format`, which names the element)."""
+        if not bodies:
+            return True
+        if self._bad.search("".join(values)):
+            return False
+        end = self._end
+        try:
+            data = (end.join(bodies) + end).encode("latin-1")
+        except UnicodeEncodeError:
+            return False
+        self.out.write(data)
+        self.count += len(bodies)
+        return True
+
     def write_raw_isa(self, elements: Sequence[str]) -> None:
         """Write an ISA from sixteen already-padded values (fixed width, no trimming)."""
         if len(elements) != 16:
