@@ -18,8 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
 
-from lxml import etree
-
+from claimhouse._xml import parse_xml
 from claimhouse.errors import DefinitionError
 
 EXTRA_FIELD = "extra_segments"
@@ -284,12 +283,7 @@ def _loop(node: Any, loop: LoopDef, where: str) -> None:
 
 def load_definition(path: str | Path, root: type) -> Definition:
     """Parse and check the definition at ``path`` against the model class ``root``."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
-                             huge_tree=False)
-    try:
-        tree = etree.parse(str(path), parser)
-    except (OSError, etree.XMLSyntaxError) as exc:
-        raise DefinitionError(f"{path}: cannot read the definition ({exc})") from None
+    tree = parse_xml(path, remove_comments=True)  # no entities, DTD or network (XXE)
     top = tree.getroot()
     if top.tag != "transaction" or not top.get("id") or not top.get("version"):
         raise DefinitionError(f"{path}: the root must be <transaction id=... version=...>")

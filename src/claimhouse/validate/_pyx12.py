@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from claimhouse._xml import parse_xml
 from claimhouse.validate._codes import PYX12_ELEMENT_CODES, PYX12_SEGMENT_CODES, VALIDATION_CODES
 from claimhouse.x12 import Finding, Location
 
@@ -90,7 +91,7 @@ def merged_map_path() -> str:
             if p.suffix in (".xml", ".xsd", ".dtd") and p.name != "maps.xml":
                 (tmp / p.name).symlink_to(p)
         ours = project_map_dir()
-        index = etree.parse(str(src / "maps.xml"))
+        index = parse_xml(src / "maps.xml")
         for extra in EXTRA_MAPS:
             path = ours / extra.file
             if not path.is_file():
@@ -113,9 +114,9 @@ def _apply_corrections(tmp: Path, corrections: Path) -> None:
     """Write corrected copies of pyx12 maps (usage of an element) into ``tmp``."""
     if not corrections.is_file():
         return
-    for c in etree.parse(str(corrections)).getroot().iter("correction"):
+    for c in parse_xml(corrections).getroot().iter("correction"):
         target = tmp / str(c.get("map"))
-        tree = etree.parse(str(target.resolve()))
+        tree = parse_xml(target.resolve())
         for el in tree.getroot().iter("element"):
             if el.get("xid") == c.get("element"):
                 usage = el.find("usage")
