@@ -65,13 +65,18 @@ def _explain() -> click.Command:
     return explain_command
 
 
+def _era() -> click.Command:
+    from claimhouse.cli._era import era_command
+    return era_command
+
+
 def _report() -> click.Command:
     from claimhouse.cli._report import report_command
     return report_command
 
 
 _COMMANDS: dict[str, Callable[[], click.Command]] = {
-    "batch": _batch, "explain": _explain, "generate": _generate, "inspect": _inspect,
+    "batch": _batch, "era": _era, "explain": _explain, "generate": _generate, "inspect": _inspect,
     "load": _load, "parse": _parse, "reconcile": _reconcile, "report": _report,
     "schema": _schema, "validate": _validate,
 }
