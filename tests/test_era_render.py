@@ -76,7 +76,7 @@ def test_denial_and_unknown_codes_in_words() -> None:
     text = era(build_835(DENIAL))
     assert "Status 4 Denied  ** DENIED **" in text
     assert "CO Contractual Obligations / CARC 50: " in text
-    assert re.search(r"medical\s+necessity", text)
+    assert "CARC 50: Non-covered: not deemed a medical" in text
     assert "OA Other Adjustments / CARC Z99: unknown code" in text
     assert "Remark ZZ123 (MOA): unknown code" in text
     assert "Remark N130 (LQ): Consult plan benefit" in text
