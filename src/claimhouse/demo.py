@@ -14,6 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from claimhouse._fs import private_dir
 from claimhouse.reconcile import reconcile
 from claimhouse.reports import ReportFilter, render, summary_report
 from claimhouse.store import open_store
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--claims", type=int, default=360, help="how many claims to generate")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     started = time.perf_counter()
     work = generate_workload(args.claims)
     x12 = out / "x12"

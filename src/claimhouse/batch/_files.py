@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimhouse._fs import private_fd
 from claimhouse.batch._faults import step
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -111,7 +112,7 @@ def write_synced(path: Path, chunks: bytes | Iterator[bytes]) -> None:
 
     For private folders (a job's staging folder) where no reader can see a partial file.
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = private_fd(path)
     with os.fdopen(fd, "wb") as fh:
         for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
             fh.write(chunk)

@@ -36,6 +36,7 @@ from typing import IO, TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from claimhouse._fs import open_private
 from claimhouse.batch._config import DropConfig
 from claimhouse.batch._faults import step as fault_point
 from claimhouse.batch._files import (
@@ -56,6 +57,7 @@ from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, Pipeline
 from claimhouse.batch._summary import Event, Summary
 from claimhouse.batch._tables import create_tables, make_engine, open_journal_store
 from claimhouse.errors import ClaimhouseError, ConfigError
+from claimhouse.store._engine import prepare_sqlite_file
 
 if TYPE_CHECKING:
     from claimhouse.store import Store
@@ -95,6 +97,8 @@ class Runner:
         if engine is None and pipeline is None and config.load:
             self.store = open_journal_store(config.database_url)
             engine = self.store.engine
+        if engine is None and config.is_sqlite:
+            prepare_sqlite_file(config.database_url)  # 0600 before SQLite creates it
         self.engine = engine or make_engine(config.database_url)
         create_tables(self.engine)
         self._loaded = False
@@ -119,7 +123,7 @@ class Runner:
                     continue
 
     def _single_worker_lock(self) -> IO[bytes]:
-        fh = (self.config.root / ".claimhouse-batch.lock").open("ab")
+        fh = open_private(self.config.root / ".claimhouse-batch.lock", "ab")
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

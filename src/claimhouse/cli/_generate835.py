@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.errors import InputError
 from claimhouse.transactions.x221 import VERSION, remittances_from_json, write_remittances
 from claimhouse.x12 import (
@@ -59,7 +60,7 @@ def generate_835_command(remits_json: str, output: str, sender: str, receiver: s
     header = InterchangeHeader(sender_id=sender, receiver_id=receiver, usage=usage,
                                functional_id="HP", gs_version=VERSION)
     try:
-        with open(output, "wb") as out:
+        with open_private(output, "wb") as out:
             n = write_remittances(remittances, out, header=header, clock=clock,
                                   control_numbers=numbers)
     except OSError as exc:

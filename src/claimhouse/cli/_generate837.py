@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.errors import InputError
 from claimhouse.models import ClaimKind, load_claim_batch
 from claimhouse.transactions.claims837 import write_claim_batch
@@ -60,7 +61,7 @@ def generate_837_command(claims_json: str, output: str, kind: str | None, sender
     numbers: ControlNumbers = (FileControlNumbers(control_file) if control_file
                                else SequentialControlNumbers())
     try:
-        with open(output, "wb") as out:
+        with open_private(output, "wb") as out:
             write_claim_batch(batch, out, sender=sender, receiver=receiver or batch.receiver.id,
                               usage=usage, clock=clock, control_numbers=numbers)
     except OSError as exc:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.parse import (
     ParsedSet,
     ParseOutcome,
@@ -41,7 +42,7 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str) -> None:
         _WRITERS[fmt](parsed(), sys.stdout)
     else:
         try:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with open_private(output, "w", encoding="utf-8", newline="") as out:
                 _WRITERS[fmt](parsed(), out)
         except OSError as exc:
             raise click.FileError(output, exc.strerror) from None

@@ -4,10 +4,10 @@ denial-worklist|underpayments` as table, CSV, JSON or HTML."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TextIO
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.cli._store import db_option, open_or_exit
 from claimhouse.reports import ReportFilter
 from claimhouse.reports._mask import Masker
@@ -32,14 +32,14 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
               help="Only claims with service on or after this date (remits paid since).")
 @click.option("--as-of", "as_of", default=None, callback=_date, metavar="YYYY-MM-DD",
               help="The day ages are counted to (default: today).")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
               help="Output file (default: standard output).")
 @click.option("--mask", is_flag=True,
               help="Replace patient names, member ids and dates of birth with stable tokens "
                    "(for reports sent to support).")
 @db_option
 def report_command(name: str, fmt: str, payer: str | None, since: date | None,
-                   as_of: date | None, output: TextIO, mask: bool, db: str | None) -> None:
+                   as_of: date | None, output: str, mask: bool, db: str | None) -> None:
     """Reconciliation reports: summary (claims by state, expected vs paid per payer,
     remittance totals), claims, denials (by CARC/RARC), unmatched remits, A/R aging
     (0-30 ... 120+ days), patient balances; the biller's worklists denial-worklist and
@@ -53,4 +53,11 @@ def report_command(name: str, fmt: str, payer: str | None, since: date | None,
             text = build_report(session, name, filt, fmt, masker=masker)
     finally:
         store.close()
-    output.write(text)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        with open_private(output, "w", encoding="utf-8") as out:  # 0600: reports hold PHI
+            out.write(text)
+    except OSError as exc:
+        raise click.FileError(output, exc.strerror) from None

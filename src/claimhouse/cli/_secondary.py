@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.cli._store import db_option, open_or_exit
 from claimhouse.errors import InputError
 from claimhouse.models import (
@@ -72,7 +73,7 @@ def generate_secondary_command(pcn: str, output: str, sender: str, contact_phone
                        receiver=Receiver(name=claim.payer.name, id=claim.payer.id),
                        claims=[claim], kind=kind or ClaimKind.PROFESSIONAL)
     try:
-        with open(output, "wb") as out:
+        with open_private(output, "wb") as out:
             write_claim_batch(batch, out, sender=sender, receiver=claim.payer.id,
                               clock=clock, control_numbers=numbers)
     except OSError as exc:

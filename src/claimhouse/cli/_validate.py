@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from claimhouse._fs import private_dir, write_private
 from claimhouse.acks import build_277ca, build_acks
 from claimhouse.validate import ValidationReport, validate_file
 from claimhouse.validate._render import render_html, render_json, render_text
@@ -38,7 +39,7 @@ def validate_command(files: tuple[str, ...], level: int, fmt: str, ack_dir: str 
             click.echo(render_text(r, verbose=verbose), nl=False)
     if ack_dir is not None:
         out = Path(ack_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        private_dir(out)
         numbers = FileControlNumbers(out / ".control-numbers")  # never reuse an ISA13
         for f, r in zip(files, reports, strict=True):
             acks = build_acks(r, clock=system_clock, control_numbers=numbers)
@@ -46,6 +47,6 @@ def validate_command(files: tuple[str, ...], level: int, fmt: str, ack_dir: str 
                 acks += build_277ca(f, r, clock=system_clock, control_numbers=numbers)
             for ack in acks:
                 target = out / f"{Path(f).name}.{ack.interchange}.{ack.kind.lower()}.x12"
-                target.write_bytes(ack.content)
+                write_private(target, ack.content)
     if not all(r.valid for r in reports):
         raise SystemExit(1)

@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimhouse._fs import create_private, private_dir
 from claimhouse.errors import StoreError
 
 DEFAULT_DB = "claimhouse.db"
@@ -100,14 +101,23 @@ class Store:
         self.engine.dispose()
 
 
+def prepare_sqlite_file(url: str) -> None:
+    """Create a SQLite database file (and its folder) private before SQLite opens it:
+    0600 / 0700 whatever the umask (PHI at rest); SQLite gives its -wal/-shm/-journal
+    files the database file's mode."""
+    path = make_url(url).database
+    if url.startswith("sqlite") and path and path != ":memory:" and not path.startswith(
+            "file:"):
+        private_dir(Path(path).parent)
+        create_private(path)
+
+
 def open_store(db: str | None = None, *, echo: bool = False) -> Store:
     """Open (creating and migrating as needed) the store named by ``db``."""
     url = database_url(db)
     try:
         if url.startswith("sqlite"):
-            path = make_url(url).database
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(url)
             engine = create_engine(url, echo=echo)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:

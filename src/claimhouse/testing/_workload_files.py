@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from claimhouse._fs import open_private, private_dir
 from claimhouse.models import ClaimBatch, ClaimKind, Receiver, Submitter
 from claimhouse.testing._workload import PAYERS, Workload
 from claimhouse.transactions.claims837 import write_claim_batch
@@ -29,7 +30,7 @@ class WorkloadFiles:
 def write_workload(workload: Workload, folder: Path, *, claims_per_file: int = 5000
                    ) -> WorkloadFiles:
     """Write ``workload`` under ``folder`` (created) as 837P and 835 files."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     numbers = SequentialControlNumbers(start=1001)
     out = WorkloadFiles([], [])
     for name, payer_id, _ in PAYERS:
@@ -41,7 +42,7 @@ def write_workload(workload: Workload, folder: Path, *, claims_per_file: int = 5
                                claims=mine[k:k + claims_per_file],
                                kind=ClaimKind.PROFESSIONAL, reference=f"{payer_id}{k:07d}")
             path = folder / f"claims-{payer_id}-{k // claims_per_file + 1:03d}.837"
-            with path.open("wb") as fh:
+            with open_private(path, "wb") as fh:
                 write_claim_batch(batch, fh, sender=SUBMITTER_ID, receiver=payer_id,
                                   clock=CLOCK, control_numbers=numbers, newline=True)
             out.claims.append(path)
@@ -51,7 +52,7 @@ def write_workload(workload: Workload, folder: Path, *, claims_per_file: int = 5
         path = folder / f"remit-{n:04d}.835"
         header = InterchangeHeader(sender_id=payer or "PAYER", receiver_id=SUBMITTER_ID,
                                    functional_id="HP", gs_version="005010X221A1")
-        with path.open("wb") as fh:
+        with open_private(path, "wb") as fh:
             write_remittances([remittance], fh, header=header, clock=CLOCK,
                               control_numbers=numbers, newline=True)
         out.remittances.append(path)
