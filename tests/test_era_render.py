@@ -92,7 +92,6 @@ PHI_IDS = ("MEMQX98765", "SUBFH55501", "CORR77731")
 PHI = [
     *header("180.00"),
     "CLP*PCN-M1*1*200.00*120.00*30.00*12*PAYCLM-M1*11*1",
-    "CAS*CO*45*50.00",
     "NM1*QC*1*QUIXOTE*ZEBEDEE*Q***MI*MEMQX98765",
     "NM1*IL*1*FARNSWORTH*HUBERT****MI*SUBFH55501",
     "NM1*74*1*QUIXOTE*MORTIMER****C*CORR77731",
@@ -120,6 +119,8 @@ def test_mask_removes_names_and_member_ids(fmt: str) -> None:
         assert kept in masked, kept
     tokens = re.findall(r"PATIENT-[0-9A-F]{6}", masked)
     assert tokens and len(set(tokens)) == 2  # the patient (twice, same token) and the insured
+    members = re.findall(r"MEMBER-[0-9A-F]{6}", masked)
+    assert len(set(members)) == 2  # the patient's id (both claims) and the subscriber's
     assert era(data, fmt, Masker()) == masked  # stable across runs
 
 

@@ -61,6 +61,8 @@ th{background:var(--bg);font-size:12px;color:var(--mute)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.sub td{border-bottom:none;color:var(--mute);font-size:13px;padding-top:0}
 tr.sub td:first-child{padding-left:22px}
+table.amounts{width:auto}
+table.amounts td,table.amounts th{min-width:130px}
 table.totals{width:auto;min-width:420px}
 table.totals td:first-child{padding-right:40px}
 tr.check td{font-weight:bold}
@@ -170,14 +172,15 @@ def _line(ln: EraLine) -> str:
 
 
 def claim_html(c: EraClaim) -> str:
-    badge = ('<span class="badge denied">Denied</span>' if c.denied else
-             '<span class="badge reversal">Reversal</span>' if c.reversal else "")
+    kind = " denied" if c.denied else (" reversal" if c.reversal else "")
     star = "" if c.allowed_from_amt else "*"
     facts = [("Patient", c.patient_name or "-"), ("Member id", c.member_id or "-"),
              ("Status", f"{c.status_code} {c.status_text}"),
              ("Service", None), ("Payer claim no.", c.payer_claim_number or "-")]
     if c.insured_name:
         facts.append(("Insured", c.insured_name))
+    if c.insured_id:
+        facts.append(("Subscriber id", c.insured_id))
     if c.filing_text:
         facts.append(("Plan type", c.filing_text))
     when = _span(c.service_from, c.service_to)
@@ -185,7 +188,7 @@ def claim_html(c: EraClaim) -> str:
                  for k, v in facts)
     out = [f'<article class="claim" id="claim-{c.number}">'
            f"<h3>Claim {_e(c.patient_control_number or '-')} "
-           f"<span class=\"badge\">{_e(c.status_text)}</span>{badge}</h3>"
+           f'<span class="badge{kind}">{_e(c.status_text)}</span></h3>'
            f'<dl class="facts">{dl}</dl>'
            '<table class="amounts"><thead><tr><th class="num">Charge</th>'
            '<th class="num">Allowed</th><th class="num">Paid</th>'

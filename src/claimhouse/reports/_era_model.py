@@ -94,6 +94,7 @@ class EraClaim:
     patient_name: str
     member_id: str
     insured_name: str | None
+    insured_id: str | None
     charge: Decimal
     allowed: Decimal
     allowed_from_amt: bool
@@ -282,9 +283,11 @@ def claim_view(c: ClaimPayment, number: int, masker: Masker) -> EraClaim:
     starts = [ln.service_from for ln in lines if ln.service_from]
     ends = [ln.service_to for ln in lines if ln.service_to]
     patient = c.patient or c.insured
-    member = next((n.identifier for n in (c.insured, c.patient, c.corrected_patient)
+    # the patient's own id (NM1*QC) first; the subscriber's (NM1*IL) when the patient has none
+    member = next((n.identifier for n in (c.patient, c.insured, c.corrected_patient)
                    if n is not None and n.identifier), "")
     insured = person_name(c.insured) if c.insured is not None and c.patient is not None else ""
+    insured_id = (c.insured.identifier or "") if c.insured is not None else ""
     return EraClaim(
         number=number, patient_control_number=c.patient_control_number or "",
         payer_claim_number=c.payer_claim_control_number or "",
@@ -292,6 +295,8 @@ def claim_view(c: ClaimPayment, number: int, masker: Masker) -> EraClaim:
         filing_text=describe("claim_filing", c.claim_filing_indicator),
         patient_name=masker.name(person_name(patient)), member_id=masker.member_id(member),
         insured_name=masker.name(insured) if insured and insured != person_name(patient)
+        else None,
+        insured_id=masker.member_id(insured_id) if insured_id and insured_id != member
         else None,
         charge=charge, allowed=au if au is not None else charge - disallowed,
         allowed_from_amt=au is not None, paid=_money(c.paid_amount),

@@ -129,8 +129,9 @@ def claim_text(c: EraClaim) -> list[str]:
            f"  Status {c.status_code} {c.status_text}{flag}",
            f"  Patient {c.patient_name or '-'}    Member id {c.member_id or '-'}    "
            f"Service {_span(c.service_from, c.service_to)}"]
-    if c.insured_name:
-        out.append(f"  Insured {c.insured_name}")
+    if c.insured_name or c.insured_id:
+        out.append(f"  Insured {c.insured_name or '-'}"
+                   + (f"    Subscriber id {c.insured_id}" if c.insured_id else ""))
     if c.filing_text:
         out.append(f"  Plan type {c.filing_text}")
     out.append(" " * 48 + _AMOUNT_HEAD)
