@@ -162,8 +162,8 @@ def test_large_tables_paginate(sqlite_db: str) -> None:
     from datetime import date
 
     from claimhouse.reports import ReportFilter
+    from claimhouse.reports._dashboard import dashboard_report
     from claimhouse.reports._html_dashboard import dashboard_html
-    from claimhouse.reports._worklists import dashboard_report
 
     store = open_store(sqlite_db)
     with store.session() as s:

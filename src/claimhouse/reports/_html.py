@@ -200,7 +200,7 @@ def table(section: Section, *, limit: int | None = ROW_LIMIT, full: str = "",
             out.append(f"<td{attrs}>{esc(text)}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
-    n = len(section.rows)
+    n = int(getattr(section, "total", len(section.rows)))
     if not n:
         out.append('<p class="note">None.</p>')
     elif len(rows) < n:

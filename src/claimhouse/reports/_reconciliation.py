@@ -19,11 +19,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from claimhouse.codes import carc_description, rarc_description
+from claimhouse.reports._slim import claims_table
 from claimhouse.reports._table import Section
 from claimhouse.store._tables import (
     AdjustmentRow,
     ClaimPaymentRow,
-    ClaimRow,
     ProviderAdjustmentRow,
     RemittanceRow,
     ServicePaymentRow,
@@ -45,13 +45,14 @@ class ReportFilter:
     today: date = field(default_factory=date.today)
 
 
-def _claim_filter(f: ReportFilter) -> list[Any]:
+def _claim_filter(f: ReportFilter, c: Any) -> list[Any]:
+    """The conditions of ``f`` on the claims columns ``c`` (``claims_table(session).c``)."""
     conds: list[Any] = []
     if f.payer:
-        conds.append(or_(func.upper(ClaimRow.payer_id) == f.payer.upper(),
-                         func.upper(ClaimRow.payer_name) == f.payer.upper()))
+        conds.append(or_(func.upper(c.payer_id) == f.payer.upper(),
+                         func.upper(c.payer_name) == f.payer.upper()))
     if f.since:
-        conds.append(or_(ClaimRow.service_from >= f.since, ClaimRow.service_from.is_(None)))
+        conds.append(or_(c.service_from >= f.since, c.service_from.is_(None)))
     return conds
 
 
@@ -75,13 +76,14 @@ def _age(r: Any, today: date) -> int | None:
 
 
 def _claim_rows(session: Session, f: ReportFilter, *extra: Any) -> list[dict[str, Any]]:
+    """Claims as report rows; ``extra`` are conditions on ``claims_table(session).c``."""
+    c = claims_table(session).c
     rows = []
     for r in session.connection().execute(select(
-            ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.state, ClaimRow.payer_id,
-            ClaimRow.total_charge, ClaimRow.paid_amount, ClaimRow.patient_responsibility,
-            ClaimRow.adjusted_amount, ClaimRow.service_from, ClaimRow.submitted_on,
-            ClaimRow.last_paid_on).where(*_claim_filter(f), *extra)
-            .order_by(ClaimRow.patient_control_number, ClaimRow.payer_id)):
+            c.id, c.patient_control_number, c.state, c.payer_id, c.total_charge,
+            c.paid_amount, c.patient_responsibility, c.adjusted_amount, c.service_from,
+            c.submitted_on, c.last_paid_on).where(*_claim_filter(f, c), *extra)
+            .order_by(c.patient_control_number, c.payer_id)):
         rows.append({
             "claim_id": r.id, "patient_control_number": r.patient_control_number,
             "state": r.state,
@@ -133,7 +135,7 @@ def unmatched_report(session: Session, f: ReportFilter) -> list[Section]:
 
 def patient_balances_report(session: Session, f: ReportFilter) -> list[Section]:
     """Claims where the patient owes something (CLP05 / PR adjustments)."""
-    rows = _claim_rows(session, f, ClaimRow.patient_responsibility > 0)
+    rows = _claim_rows(session, f, claims_table(session).c.patient_responsibility > 0)
     return [Section("patient balances", ["patient_control_number", "payer", "state",
                                          "billed_amount", "paid_amount",
                                          "patient_responsibility", "last_paid_on"], rows)]
@@ -154,7 +156,8 @@ def aging_report(session: Session, f: ReportFilter) -> list[Section]:
     yet paid, adjusted or assigned to the patient) by payer and age since submission."""
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(BUCKETS, ZERO))
     counts: dict[str, int] = defaultdict(int)
-    for r in _claim_rows(session, f, ClaimRow.state.in_(("pending", "partially paid"))):
+    open_claims = claims_table(session).c.state.in_(("pending", "partially paid"))
+    for r in _claim_rows(session, f, open_claims):
         table[r["payer"]][_bucket(r["age_days"])] += r["unaccounted_amount"]
         counts[r["payer"]] += 1
     rows: list[dict[str, Any]] = [
@@ -172,26 +175,35 @@ def denials_report(session: Session, f: ReportFilter) -> list[Section]:
     """Denied money grouped by CARC (with group code) and by RARC, with descriptions:
     adjustments of current payments on denied claims (CLP02 4) and of zero-paid lines."""
     conn = session.connection()
-    base = (select(ClaimPaymentRow.id).join(ClaimRow, ClaimRow.id == ClaimPaymentRow.claim_id)
-            .where(ClaimPaymentRow.disposition == "current", *_claim_filter(f)))
-    denied_claims = base.where(or_(ClaimPaymentRow.status_code == "4",
-                                   ClaimRow.state == "denied"))
+    claims = claims_table(session)
+    c = claims.c
+    base = (select(ClaimPaymentRow.id).join(claims, c.id == ClaimPaymentRow.claim_id)
+            .where(ClaimPaymentRow.disposition == "current", *_claim_filter(f, c)))
+    is_denied = or_(ClaimPaymentRow.status_code == "4", c.state == "denied")
+    denied_claims = base.where(is_denied)
     # a zero-paid line the patient owes (deductible) is not a denial
     patient_owes = (select(AdjustmentRow.service_payment_id)
                     .where(AdjustmentRow.group_code == "PR",
                            AdjustmentRow.service_payment_id.is_not(None)))
     carc: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [set(), ZERO])
-    q = (select(AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount,
-                AdjustmentRow.claim_payment_id)
-         .outerjoin(ServicePaymentRow, ServicePaymentRow.id == AdjustmentRow.service_payment_id)
-         .where(or_(AdjustmentRow.claim_payment_id.in_(denied_claims),
-                    (AdjustmentRow.claim_payment_id.in_(base))
-                    & (ServicePaymentRow.paid_amount == 0) & (ServicePaymentRow.charge > 0)
-                    & ~ServicePaymentRow.id.in_(patient_owes))))
-    for r in conn.execute(q):
-        entry = carc[(r.group_code, r.reason_code)]
-        entry[0].add(r.claim_payment_id)
-        entry[1] += r.amount
+    columns = (AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount,
+               AdjustmentRow.claim_payment_id)
+    current = (ClaimPaymentRow.disposition == "current", *_claim_filter(f, c))
+    # every adjustment of a denied payment, and (the others) those of zero-paid lines
+    denied_q = (select(*columns)
+                .join(ClaimPaymentRow, ClaimPaymentRow.id == AdjustmentRow.claim_payment_id)
+                .join(claims, c.id == ClaimPaymentRow.claim_id).where(is_denied, *current))
+    lines_q = (select(*columns)
+               .join(ServicePaymentRow, ServicePaymentRow.id == AdjustmentRow.service_payment_id)
+               .join(ClaimPaymentRow, ClaimPaymentRow.id == AdjustmentRow.claim_payment_id)
+               .join(claims, c.id == ClaimPaymentRow.claim_id)
+               .where(~is_denied, *current, ServicePaymentRow.paid_amount == 0,
+                      ServicePaymentRow.charge > 0, ~ServicePaymentRow.id.in_(patient_owes)))
+    for q in (denied_q, lines_q):
+        for r in conn.execute(q):
+            entry = carc[(r.group_code, r.reason_code)]
+            entry[0].add(r.claim_payment_id)
+            entry[1] += r.amount
     rarc: dict[str, set[int]] = defaultdict(set)
     for cp_id, remarks in conn.execute(select(ClaimPaymentRow.id, ClaimPaymentRow.remark_codes)
                                        .where(ClaimPaymentRow.id.in_(denied_claims))):
@@ -220,14 +232,15 @@ def summary_report(session: Session, f: ReportFilter) -> list[Section]:
     """Claims by state, expected vs paid per payer, and remittance totals (aggregated in
     SQL: the same cost for ten claims or a million)."""
     conn = session.connection()
-    money = (func.sum(ClaimRow.total_charge), func.sum(ClaimRow.paid_amount),
-             func.sum(ClaimRow.patient_responsibility), func.sum(ClaimRow.adjusted_amount))
+    c = claims_table(session).c
+    money = (func.sum(c.total_charge), func.sum(c.paid_amount),
+             func.sum(c.patient_responsibility), func.sum(c.adjusted_amount))
     states: list[dict[str, Any]] = [
         {"state": st, "claims": n, "billed": billed or ZERO, "paid": paid or ZERO,
          "patient_responsibility": pr or ZERO}
         for st, n, billed, paid, pr, _ in conn.execute(
-            select(ClaimRow.state, func.count(), *money).where(*_claim_filter(f))
-            .group_by(ClaimRow.state))]
+            select(c.state, func.count(), *money).where(*_claim_filter(f, c))
+            .group_by(c.state))]
     n_unmatched, u_billed, u_paid, u_pr = conn.execute(select(
         func.count(), func.sum(ClaimPaymentRow.total_charge),
         func.sum(ClaimPaymentRow.paid_amount), func.sum(ClaimPaymentRow.patient_responsibility))
@@ -240,9 +253,9 @@ def summary_report(session: Session, f: ReportFilter) -> list[Section]:
     states.sort(key=lambda r: str(r["state"]))
     payer_rows: list[dict[str, Any]] = []
     for payer, n, billed, paid, pr, adjusted in conn.execute(
-            select(ClaimRow.payer_id, func.count(), *money)
-            .where(ClaimRow.state != "pending", *_claim_filter(f))
-            .group_by(ClaimRow.payer_id).order_by(ClaimRow.payer_id)):
+            select(c.payer_id, func.count(), *money)
+            .where(c.state != "pending", *_claim_filter(f, c))
+            .group_by(c.payer_id).order_by(c.payer_id)):
         expected = (billed or ZERO) - (adjusted or ZERO) - (pr or ZERO)
         payer_rows.append({"payer": payer, "adjudicated_claims": n, "billed": billed or ZERO,
                            "expected": expected, "paid": paid or ZERO,

@@ -8,15 +8,16 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from claimhouse.reports._dashboard import dashboard_report
 from claimhouse.reports._html import ROW_LIMIT, esc, render_html
 from claimhouse.reports._html_dashboard import dashboard_html
 from claimhouse.reports._reconciliation import REPORTS as BASE_REPORTS
 from claimhouse.reports._reconciliation import ReportFilter
+from claimhouse.reports._slim import slim_claims
 from claimhouse.reports._table import FORMATS as TEXT_FORMATS
 from claimhouse.reports._table import Section, render
 from claimhouse.reports._worklists import (
     PATIENT_COLUMNS,
-    dashboard_report,
     denial_worklist,
     underpayments_report,
 )
@@ -28,6 +29,8 @@ WORKLISTS: dict[str, Callable[..., list[Section]]] = {
     "underpayments": underpayments_report,
 }
 """Reports that name patients (and so look up only the rows an HTML page shows)."""
+ONE_SCAN = ("claims", "unmatched")
+"""Reports that read the claims once (or not at all): no slim copy first (see _slim)."""
 REPORTS: dict[str, Callable[..., list[Section]]] = {**BASE_REPORTS, **WORKLISTS}
 
 
@@ -64,14 +67,21 @@ def _subtitle(name: str, f: ReportFilter, masked: bool) -> str:
     return " &middot; ".join(parts) + badge
 
 
+def _sections(session: Session, name: str, f: ReportFilter, html: bool) -> list[Section]:
+    if name in WORKLISTS:
+        return WORKLISTS[name](session, f, limit=ROW_LIMIT if html else None)
+    return REPORTS[name](session, f)
+
+
 def build_report(session: Session, name: str, f: ReportFilter, fmt: str, *,
                  masker: PatientMasker | None = None) -> str:
     """Report ``name`` over ``session`` as ``fmt`` (table, csv, json or html)."""
     html = fmt == "html"
-    if name in WORKLISTS:
-        sections = WORKLISTS[name](session, f, limit=ROW_LIMIT if html else None)
+    if name == "dashboard" or name in ONE_SCAN:  # the dashboard makes its own slim copy
+        sections = _sections(session, name, f, html)
     else:
-        sections = REPORTS[name](session, f)
+        with slim_claims(session):
+            sections = _sections(session, name, f, html)
     if masker is not None:
         mask_sections(sections, masker)
     if not html:
