@@ -133,6 +133,7 @@ def test_cli_text_html_and_exit_codes(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["era", str(FIXTURES / "835-sample.x12"), "--format", "html",
                               "-o", str(page), "--mask"])
     assert res.exit_code == 0, res.output
+    assert page.stat().st_mode & 0o777 == 0o600  # names patients: private like every output
     html = page.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "patients masked" in html
     bad = tmp_path / "unbalanced.x12"

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from claimhouse._fs import open_private
 from claimhouse.reports._era import ERA_FORMATS, write_era
 from claimhouse.reports._mask import Masker
 
@@ -32,7 +33,8 @@ def era_command(file: str, fmt: str, output: str, mask: bool) -> None:
         outcome = write_era(file, sys.stdout, fmt=fmt, masker=masker)
     else:
         try:
-            with open(output, "w", encoding="utf-8", newline="\n") as out:
+            # the ERA names patients: private (0600) like every file the tool writes
+            with open_private(output, "w", encoding="utf-8", newline="\n") as out:
                 outcome = write_era(file, out, fmt=fmt, masker=masker)
         except OSError as exc:
             raise click.FileError(output, exc.strerror) from None
