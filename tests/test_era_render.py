@@ -149,3 +149,12 @@ def test_html_escapes_file_values() -> None:
     html = era(build_835(body), "html")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; CO" in html
+
+
+def test_segments_that_did_not_convert_are_named_not_dropped_silently() -> None:
+    body = [*header("10.00"), "CLP*PCN-X1*1*10.00*10.00*0*12*PAYCLM-X1*11*1",
+            "CAS*CO*45*ABC", "PLB*1234567893*20261231*WO:R1*XYZ"]
+    for fmt in ("text", "html"):
+        out = era(build_835(body), fmt)
+        assert out.count("1 CAS segment(s) did not (fully) convert") == 1
+        assert out.count("1 PLB segment(s) did not (fully) convert") == 1

@@ -171,6 +171,14 @@ def _line(ln: EraLine) -> str:
     return row + subs
 
 
+def _unread(ids: list[str]) -> str:
+    if not ids:
+        return ""
+    counts = ", ".join(f"{ids.count(i)} {i}" for i in dict.fromkeys(ids))
+    return (f'<p class="bad">Not shown: {_e(counts)} segment(s) did not (fully) convert (run '
+            "<code>claimhouse validate</code> for where and why).</p>")
+
+
 def claim_html(c: EraClaim) -> str:
     kind = " denied" if c.denied else (" reversal" if c.reversal else "")
     star = "" if c.allowed_from_amt else "*"
@@ -201,6 +209,7 @@ def claim_html(c: EraClaim) -> str:
                    f"{_adj_rows(c.adjustments, False)}</tbody></table>")
     if c.remarks:
         out.append(f"<h3>Remarks</h3><ul>{_remarks(c.remarks)}</ul>")
+    out.append(_unread(c.unread))
     if c.lines:
         out.append('<table class="lines"><thead><tr><th>Service date</th><th>Procedure</th>'
                    '<th class="num">Units</th><th class="num">Charge</th>'
@@ -211,7 +220,7 @@ def claim_html(c: EraClaim) -> str:
 
 
 def footer_html(f: EraFooter) -> str:
-    out = []
+    out = [_unread(f.unread)]
     if f.plb:
         out.append('<h3>Provider adjustments (PLB)</h3><p class="note">A positive amount is '
                    "withheld from this payment, a negative one added.</p><table><thead><tr>"

@@ -105,6 +105,9 @@ class EraClaim:
     adjustments: list[EraAdjustment] = field(default_factory=list)
     remarks: list[EraRemark] = field(default_factory=list)
     lines: list[EraLine] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    """Segments of this claim that carry amounts or codes but did not convert (ids only,
+    e.g. "CAS"): what the page cannot show; ``claimhouse validate`` says why."""
 
     @property
     def denied(self) -> bool:
@@ -177,6 +180,8 @@ class EraFooter:
     header: EraHeader
     plb: list[EraPlb]
     totals: EraTotals
+    unread: list[str] = field(default_factory=list)
+    """Header/footer segments with amounts that did not convert (e.g. a PLB)."""
 
 
 EraPart = EraHeader | EraClaim | EraFooter
@@ -237,6 +242,15 @@ def _adjustments(items: list[PaymentAdjustment]) -> list[EraAdjustment]:
 
 def _disallowed(adjs: list[EraAdjustment]) -> Decimal:
     return sum((a.amount for a in adjs if a.group in DISALLOWED_GROUPS), ZERO)
+
+
+_SHOWN = frozenset({"BPR", "TRN", "CLP", "CAS", "SVC", "AMT", "MIA", "MOA", "LQ", "PLB", "DTM"})
+
+
+def unread_segments(extra: list[list[str]]) -> list[str]:
+    """Ids of kept (unmapped or partly mapped) segments of a kind the ERA shows."""
+    ids = [raw[0].lstrip("!") for raw in extra if raw]
+    return [i for i in ids if i in _SHOWN]
 
 
 def _remark(code: str, where: str) -> EraRemark:
@@ -303,7 +317,9 @@ def claim_view(c: ClaimPayment, number: int, masker: Masker) -> EraClaim:
         patient_responsibility=_money(c.patient_responsibility),
         service_from=c.statement_from_date or (min(starts) if starts else None),
         service_to=c.statement_to_date or (max(ends) if ends else None),
-        adjustments=adjs, remarks=remarks, lines=lines)
+        adjustments=adjs, remarks=remarks, lines=lines,
+        unread=unread_segments(c.extra_segments)
+        + [x for s in c.service_lines for x in unread_segments(s.extra_segments)])
 
 
 def _party(name: str | None, ids: list[tuple[str, str]], address: PostalAddress | None,
@@ -399,5 +415,6 @@ def era_parts(source: Source, outcome: EraOutcome, *, masker: Masker | None = No
                                    payment=header.amount)
                 if not totals.balanced:
                     outcome.unbalanced += 1
-                yield EraFooter(header=header, plb=plb, totals=totals)
+                yield EraFooter(header=header, plb=plb, totals=totals,
+                                unread=unread_segments(ev.item.extra_segments))
     outcome.findings.extend(reader.findings)

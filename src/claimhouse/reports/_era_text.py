@@ -146,6 +146,7 @@ def claim_text(c: EraClaim) -> list[str]:
         out.append("  Claim remarks")
         for r in c.remarks:
             out += _remark(r, 4)
+    out += _unread(c.unread, 2)
     if c.lines:
         out.append(f"  {'Service date':<24}{'Procedure':<23}{'Units':>6}{'Charge':>12}"
                    f"{'Allowed':>13}{'Paid':>12}")
@@ -154,8 +155,16 @@ def claim_text(c: EraClaim) -> list[str]:
     return out
 
 
+def _unread(ids: list[str], indent: int) -> list[str]:
+    if not ids:
+        return []
+    counts = ", ".join(f"{ids.count(i)} {i}" for i in dict.fromkeys(ids))
+    return _wrap(f"NOT SHOWN: {counts} segment(s) did not (fully) convert (run claimhouse validate "
+                 "for where and why)", indent, WIDTH - 2)
+
+
 def footer_text(f: EraFooter) -> list[str]:
-    out = [THIN]
+    out = [THIN, *_unread(f.unread, 0)]
     if f.plb:
         out.append("Provider adjustments (PLB)    a positive amount is withheld from this "
                    "payment, a negative one added")
