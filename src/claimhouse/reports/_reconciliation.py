@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from claimhouse.codes import carc_description, rarc_description
@@ -141,25 +141,25 @@ def patient_balances_report(session: Session, f: ReportFilter) -> list[Section]:
                                          "patient_responsibility", "last_paid_on"], rows)]
 
 
-def _bucket(age: int | None) -> str:
-    if age is None or age <= 30:
-        return BUCKETS[0]
-    if age <= 60:
-        return BUCKETS[1]
-    if age <= 90:
-        return BUCKETS[2]
-    return BUCKETS[3] if age <= 120 else BUCKETS[4]
-
-
 def aging_report(session: Session, f: ReportFilter) -> list[Section]:
     """A/R aging: what payers still owe (pending and partially paid claims, the amount not
     yet paid, adjusted or assigned to the patient) by payer and age since submission."""
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(BUCKETS, ZERO))
     counts: dict[str, int] = defaultdict(int)
-    open_claims = claims_table(session).c.state.in_(("pending", "partially paid"))
-    for r in _claim_rows(session, f, open_claims):
-        table[r["payer"]][_bucket(r["age_days"])] += r["unaccounted_amount"]
-        counts[r["payer"]] += 1
+    c = claims_table(session).c
+    start = func.coalesce(c.submitted_on, c.service_from)
+    bucket = case(  # age <= 30 days <=> started on or after today - 30 days
+        (or_(start.is_(None), start >= f.today - timedelta(days=30)), 0),
+        (start >= f.today - timedelta(days=60), 1),
+        (start >= f.today - timedelta(days=90), 2),
+        (start >= f.today - timedelta(days=120), 3), else_=4).label("bucket")
+    for payer, b, n, amount in session.connection().execute(
+            select(c.payer_id, bucket, func.count(), func.sum(
+                c.total_charge - c.paid_amount - c.adjusted_amount - c.patient_responsibility))
+            .where(c.state.in_(("pending", "partially paid")), *_claim_filter(f, c))
+            .group_by(c.payer_id, bucket)):
+        table[payer][BUCKETS[b]] += amount
+        counts[payer] += n
     rows: list[dict[str, Any]] = [
         {"payer": payer, "claims": counts[payer], **amounts,
          "total": sum(amounts.values(), ZERO)} for payer, amounts in sorted(table.items())]
