@@ -83,8 +83,9 @@ def header_text(h: EraHeader) -> list[str]:
         b = right[i] if i < len(right) else ""
         out.append(f"{a:<50}{b}".rstrip())
     out.append("")
-    out.append(f"Payment  {money(h.amount)} {h.credit_debit.lower()}  by {h.method}"
-               + (f", {h.payment_format}" if h.payment_format else ""))
+    out += textwrap.wrap(f"Payment  {money(h.amount)} {h.credit_debit.lower()}  by {h.method}"
+                         + (f", {h.payment_format}" if h.payment_format else ""),
+                         width=WIDTH, subsequent_indent=" " * 9)
     out.append(f"         Check/EFT trace number {h.trace_number or '-'}    "
                f"Payment date {_d(h.payment_date) or '-'}"
                + (f"    Produced {_d(h.production_date)}" if h.production_date else ""))
