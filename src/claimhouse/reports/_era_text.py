@@ -179,7 +179,7 @@ def footer_text(f: EraFooter) -> list[str]:
     plb_word = "withheld" if t.plb > 0 else ("added" if t.plb < 0 else "")
     out += [
         f"Totals of remittance {f.header.number}   "
-        f"(* allowed derived: charge - CO/PI/OA adjustments, where no AMT B6/AU)",
+        f"(* allowed = charge - CO/PI/OA adjustments: no AMT B6/AU)",
         f"  {'Claims charged':<36}{money(t.charge):>16}",
         f"  {'Patient responsibility (CLP05)':<36}{money(t.patient_responsibility):>16}",
         f"  {'Claims paid (sum of CLP04)':<36}{money(t.paid):>16}   {t.claims} claims",
@@ -187,7 +187,7 @@ def footer_text(f: EraFooter) -> list[str]:
         f"  {'Net (CLP04 - PLB)':<36}{money(t.net):>16}",
         f"  {'Payment (BPR02)':<36}{money(t.payment):>16}   "
         + ("✓ balanced" if t.balanced else
-           f"✗ MISMATCH: net differs from the payment by {money(t.net - t.payment)}"),
+           f"✗ MISMATCH: net - payment = {money(t.net - t.payment)}"),
         RULE, ""]
     return out
 
