@@ -1,18 +1,50 @@
-"""What people read: reconciliation reports and worklists as table, CSV or JSON."""
+"""What people read: reconciliation reports and worklists as table, CSV or JSON; the
+remittance advice (``_era``); masking (``_mask``).
 
-from claimhouse.reports._explain import explain
-from claimhouse.reports._reconciliation import (
-    BUCKETS,
-    REPORTS,
-    ReportFilter,
-    aging_report,
-    claims_report,
-    denials_report,
-    patient_balances_report,
-    summary_report,
-    unmatched_report,
-)
-from claimhouse.reports._table import FORMATS, Section, render
+The names below are loaded on first use (PEP 562): importing a submodule such as
+``claimhouse.reports._era`` (which needs no database) does not import SQLAlchemy and the
+store, so ``claimhouse era`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claimhouse.reports._explain import explain
+    from claimhouse.reports._reconciliation import (
+        BUCKETS,
+        REPORTS,
+        ReportFilter,
+        aging_report,
+        claims_report,
+        denials_report,
+        patient_balances_report,
+        summary_report,
+        unmatched_report,
+    )
+    from claimhouse.reports._table import FORMATS, Section, render
+
+_WHERE = {
+    "explain": "_explain",
+    "BUCKETS": "_reconciliation", "REPORTS": "_reconciliation",
+    "ReportFilter": "_reconciliation", "aging_report": "_reconciliation",
+    "claims_report": "_reconciliation", "denials_report": "_reconciliation",
+    "patient_balances_report": "_reconciliation", "summary_report": "_reconciliation",
+    "unmatched_report": "_reconciliation",
+    "FORMATS": "_table", "Section": "_table", "render": "_table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BUCKETS",
