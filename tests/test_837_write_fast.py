@@ -14,7 +14,7 @@ import pytest
 from claimhouse.errors import WriteError
 from claimhouse.models import Note, Remittance, load_claim_batch
 from claimhouse.transactions import resolve
-from claimhouse.transactions._claims837_write import build_document
+from claimhouse.transactions._claims837_levels import build_document
 from claimhouse.transactions._engine import load_map
 from claimhouse.transactions._engine_write import _write_loop_generic, write_loop
 from claimhouse.transactions.claims837 import (

@@ -19,6 +19,8 @@ FACILITY_QUALIFIER = {ClaimKind.PROFESSIONAL: "B", ClaimKind.INSTITUTIONAL: "A",
 
 def _roles(providers: list[str], slots: tuple[tuple[str, str], ...], where: str,
            problems: list[str]) -> None:
+    if not providers:
+        return
     seen: dict[str, int] = {}
     for j, role in enumerate(providers):
         attr = next((a for roles, a in slots if role in roles.split()), None)
@@ -31,7 +33,12 @@ def _roles(providers: list[str], slots: tuple[tuple[str, str], ...], where: str,
             problems.append(f"{where}.providers[{j}].role: at most {limit} {attr} provider(s)")
 
 
-def _claim_problems(c: Claim, kind: ClaimKind, where: str) -> list[str]:
+_WHERE = "\x00"
+"""Stands for the claim's label in problem texts until one is found (labels cost more
+than the checks of a good claim)."""
+
+
+def _claim_problems(c: Claim, kind: ClaimKind, where: str = _WHERE) -> list[str]:
     problems: list[str] = []
     if c.facility_code_qualifier != FACILITY_QUALIFIER[kind]:
         problems.append(f"{where}.facility_code_qualifier: must be "
@@ -72,21 +79,24 @@ def _claim_problems(c: Claim, kind: ClaimKind, where: str) -> list[str]:
                         "comes first")
     _roles([p.role for p in c.providers], CLAIM_PROVIDER_SLOTS[kind], where, problems)
     n_dx = sum(1 for d in c.diagnoses if d.qualifier in ("ABK", "ABF", "BK", "BF"))
+    institutional = kind is ClaimKind.INSTITUTIONAL
+    line_slots = LINE_PROVIDER_SLOTS[kind]
     for j, line in enumerate(c.service_lines):
         lw = f"{where}.service_lines[{j}]"
-        if kind is ClaimKind.INSTITUTIONAL and not line.revenue_code:
+        if institutional and not line.revenue_code:
             problems.append(f"{lw}.revenue_code: required on institutional lines")
-        if kind is not ClaimKind.INSTITUTIONAL and line.procedure is None:
+        if not institutional and line.procedure is None:
             problems.append(f"{lw}.procedure: required on {kind.value} lines")
         if len(line.diagnosis_pointers) > 4:
             problems.append(f"{lw}.diagnosis_pointers: at most four")
-        if any(p < 1 or p > max(n_dx, 1) for p in line.diagnosis_pointers) and kind is not (
-                ClaimKind.INSTITUTIONAL):
+        if not institutional and any(p < 1 or p > max(n_dx, 1)
+                                     for p in line.diagnosis_pointers):
             problems.append(f"{lw}.diagnosis_pointers: must point at one of the claim's "
                             f"{n_dx} diagnoses")
         if line.units is not None and line.units < 0:
             problems.append(f"{lw}.units: negative")
-        _roles([p.role for p in line.providers], LINE_PROVIDER_SLOTS[kind], lw, problems)
+        if line.providers:
+            _roles([p.role for p in line.providers], line_slots, lw, problems)
     return problems
 
 
@@ -96,6 +106,8 @@ def guide_problems(batch: ClaimBatch) -> list[str]:
     if not batch.claims:
         problems.append("claims: an 837 needs at least one claim")
     for i, c in enumerate(batch.claims):
-        where = f"claims[{i}] (patient_control_number {c.patient_control_number!r})"
-        problems += _claim_problems(c, batch.kind, where)
+        found = _claim_problems(c, batch.kind)
+        if found:
+            where = f"claims[{i}] (patient_control_number {c.patient_control_number!r})"
+            problems += [p.replace(_WHERE, where) for p in found]
     return problems

@@ -1,15 +1,12 @@
 """Claim-centred public models to 837 loop models, ready for the map engine's writer.
 
-Builds the HL hierarchy: consecutive claims that share a billing provider go under one
-2000A (HL03=20, no parent, HL04=1); within it, consecutive claims that share a
-subscriber and payer under one 2000B (HL03=22, parent the 2000A, HL04=1 when it has
-patient levels); claims whose patient is not the subscriber under a 2000C (HL03=23,
-parent the 2000B, HL04=0). HL01 counts from 1 in order of appearance.
+One function per loop (2000A/2010AA-AC, 2000B/2010BA-BB, 2000C/2010CA, 2300 with its
+2310x, 2320/2330x and 2400/2410/2420x/2430); :mod:`._claims837_levels` builds the HL
+hierarchy from them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 from claimhouse.models import (
@@ -17,7 +14,6 @@ from claimhouse.models import (
     Adjustment,
     BillingProvider,
     Claim,
-    ClaimBatch,
     ClaimKind,
     Contact,
     LineAdjudication,
@@ -60,7 +56,6 @@ from claimhouse.transactions._claims837_doc import (
     DName,
     DNote,
     DNumber,
-    Doc837,
     DOtherPayer,
     DPatientLevel,
     DRef,
@@ -338,61 +333,3 @@ def claim_loop(c: Claim, kind: ClaimKind) -> DClaim:
     d.extra_segments = list(c.extra_segments)
     d.lines = [service_line(line, i, kind) for i, line in enumerate(c.service_lines, 1)]
     return d
-
-
-def build_document(batch: ClaimBatch, now: datetime) -> Doc837:
-    """The 837 loop tree of ``batch``, HL01/HL02/HL04 numbered; BHT from ``now`` unless the
-    batch gives its own reference and creation date."""
-    kind = batch.kind
-    s, r = batch.submitter, batch.receiver
-    doc = Doc837(purpose=batch.purpose, reference=batch.reference or now.strftime("%Y%m%d%H%M"),
-                 created=batch.created or now.date(),
-                 created_time=batch.created_time or now.strftime("%H%M"),
-                 claim_type=batch.claim_type,
-                 submitter=DName("41", s.entity_type, s.name, s.first_name, s.middle_name,
-                                 id_qualifier="46", id=s.id, contacts=_contacts(s.contacts),
-                                 extra_segments=list(s.extra_segments)),
-                 receiver=DName("40", "2", r.name, id_qualifier="46", id=r.id,
-                                extra_segments=list(r.extra_segments)),
-                 extra_segments=list(batch.extra_segments))
-    prev_bp: BillingProvider | None = None
-    prev_sub: tuple[Subscriber, Payer] | None = None
-    prev_pat: Patient | None = None
-    bl: DBillingLevel | None = None
-    sl: DSubscriberLevel | None = None
-    pl: DPatientLevel | None = None
-    for c in batch.claims:
-        if bl is None or c.billing_provider != prev_bp:
-            bl, prev_bp, sl, pl = billing_level(c.billing_provider), c.billing_provider, None, None
-            doc.billing.append(bl)
-        if sl is None or (c.subscriber, c.payer) != prev_sub or (
-                c.patient is None and sl.patients):
-            sl, pl = subscriber_level(c.subscriber, c.payer), None
-            prev_sub = (c.subscriber, c.payer)
-            bl.subscribers.append(sl)
-        loop = claim_loop(c, kind)
-        if c.patient is None:
-            sl.claims.append(loop)
-            continue
-        if pl is None or c.patient != prev_pat:
-            pl, prev_pat = patient_level(c.patient), c.patient
-            sl.patients.append(pl)
-        pl.claims.append(loop)
-    number_hierarchy(doc)
-    return doc
-
-
-def number_hierarchy(doc: Doc837) -> None:
-    """HL01 sequential from 1 in document order; HL02 the parent's HL01; HL04 1 when the
-    level has child levels (a 2000A always does; a 2000B when it has 2000Cs)."""
-    n = 0
-    for bl in doc.billing:
-        n += 1
-        bl.hl_id, bl.parent_id, bl.hl_child = str(n), None, "1"
-        for sl in bl.subscribers:
-            n += 1
-            sl.hl_id, sl.parent_id = str(n), bl.hl_id
-            sl.hl_child = "1" if sl.patients else "0"
-            for pl in sl.patients:
-                n += 1
-                pl.hl_id, pl.parent_id, pl.hl_child = str(n), sl.hl_id, "0"

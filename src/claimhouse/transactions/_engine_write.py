@@ -226,6 +226,17 @@ class _BadChunk(Exception):
     """A chunk holds a value with a delimiter, a line break or a non-Latin-1 character."""
 
 
+class UnlocatedWriteError(WriteError):
+    """A bad value the generic writer could not locate again (the model was a one-pass
+    stream): the caller may write a rebuilt model with :func:`locate_bad_value`."""
+
+
+def locate_bad_value(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
+    """Write ``obj`` with the per-segment checks (to a throwaway stream): raises the
+    :class:`WriteError` naming the segment and element of the first bad value."""
+    _write_loop_generic(SegmentWriter(io.BytesIO(), w.d), ldef, obj)
+
+
 def _generic(cx: _Collect, ldef: LoopDef, obj: Any) -> None:
     _write_loop_generic(cx, ldef, obj)  # type: ignore[arg-type]
 
@@ -266,9 +277,9 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
         cx.flush()
     except _BadChunk:
         # find the bad value with the per-segment checks, which name the element
-        _write_loop_generic(SegmentWriter(io.BytesIO(), w.d), ldef, obj)
-        raise WriteError("a value contains a delimiter, a line break or a character "
-                         "outside Latin-1") from None
+        locate_bad_value(w, ldef, obj)
+        raise UnlocatedWriteError("a value contains a delimiter, a line break or a "
+                                  "character outside Latin-1") from None
 
 
 def _write_loop_generic(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:

@@ -37,6 +37,7 @@ from claimhouse.transactions._claims837_doc import (
     DPatientLevel,
     DSubscriberLevel,
 )
+from claimhouse.transactions._claims837_levels import build_document, stream_document
 from claimhouse.transactions._claims837_render import (
     CSV_COLUMNS,
     KIND_NAMES,
@@ -45,8 +46,8 @@ from claimhouse.transactions._claims837_render import (
     json_items,
     jsonl_records,
 )
-from claimhouse.transactions._claims837_write import build_document
 from claimhouse.transactions._engine import TransactionMap, load_map
+from claimhouse.transactions._engine_write import UnlocatedWriteError, locate_bad_value
 from claimhouse.transactions._registry import Binding, resolve
 from claimhouse.x12 import (
     Clock,
@@ -172,10 +173,15 @@ def write_claim_batch(batch: ClaimBatch, out: BinaryIO, *, sender: str, receiver
                                                usage=usage, functional_id="HC",
                                                gs_version=version),
                         clock=clock, control_numbers=control_numbers, newline=newline)
-    doc = build_document(batch, clock())
+    now = clock()
+    tmap = transaction_map(batch.kind)
     ew.begin()
     ew.begin_set("837", version)
-    transaction_map(batch.kind).write(doc, ew.w)
+    try:
+        tmap.write(stream_document(batch, now), ew.w)
+    except UnlocatedWriteError:  # the stream is spent: find the value in a rebuilt one
+        locate_bad_value(ew.w, tmap.definition.root, build_document(batch, now))
+        raise
     ew.end_set()
     ew.end()
     return problems
