@@ -123,11 +123,12 @@ def test_workload_truth_from_models_alone(case: str) -> None:
             by_pcn[p.patient_control_number].append(p)
         key += 10_000
     checked = 0
+    voids = {c.patient_control_number: c for c in work.voids}
     for i, claim in enumerate(work.claims):
         truth = work.expected[claim.patient_control_number]
         if truth.case != case:
             continue
-        view = submitted_claim(claim, key=i + 1)
+        view = submitted_claim(voids.get(claim.patient_control_number, claim), key=i + 1)
         found = [p for p in by_pcn[claim.patient_control_number]
                  if choose_claim(p, [view]).claim == view.key]
         s = settle(view, found)

@@ -82,9 +82,9 @@ def _load_models(store: Store, work: Workload, *, remits_first: bool = False) ->
     with store.session() as s:
         if remits_first:
             add_remittances(s, work.remittances)
-            add_claims(s, work.claims)
+            add_claims(s, work.all_claims())
         else:
-            add_claims(s, work.claims)
+            add_claims(s, work.all_claims())
             add_remittances(s, work.remittances)
 
 
@@ -130,7 +130,7 @@ def test_remits_before_claims_same_end_state(db_url: str, work: Workload,
     first = reconcile(store)  # nothing to match yet: everything is an unmatched remit
     assert first.payments_matched == 0
     with store.session() as s:
-        add_claims(s, work.claims)
+        add_claims(s, work.all_claims())
     reconcile(store)
     assert_truth(store, work)
     reference = open_store(str(tmp_path / "reference.db"))
@@ -151,4 +151,62 @@ def test_through_real_files(db_url: str, tmp_path: Path) -> None:
     assert again == ["duplicate", "duplicate"]
     reconcile(store)
     assert_truth(store, work)
+    store.close()
+
+
+def test_voids_first_and_voids_are_final(db_url: str, work: Workload, tmp_path: Path) -> None:
+    """837 frequency-8 voids loaded before their originals (and the originals sent again
+    after) end the same: a void is final; the original claim row becomes voided."""
+    store = open_store(db_url)
+    with store.session() as s:
+        first = add_claims(s, work.voids)
+        add_remittances(s, work.remittances)
+    reconcile(store)
+    with store.session() as s:
+        counts = add_claims(s, work.claims)
+    assert counts.claims_ignored == len(work.voids) == first.claims_added
+    reconcile(store)
+    assert_truth(store, work)
+    reference = open_store(str(tmp_path / "reference.db"))
+    _load_models(reference, work)
+    reconcile(reference)
+    assert end_state(store) == end_state(reference)
+    with store.session() as s:
+        voided = dict(s.execute(select(ClaimRow.patient_control_number,
+                                       ClaimRow.frequency_code)
+                                .where(ClaimRow.state == "voided")).all())
+        reversals = s.execute(select(func.count()).select_from(ClaimPaymentRow).join(
+            ClaimRow, ClaimRow.id == ClaimPaymentRow.claim_id).where(
+            ClaimRow.state == "voided", ClaimPaymentRow.disposition == "reversal")).scalar_one()
+    assert set(voided) == {c.patient_control_number for c in work.voids}
+    assert set(voided.values()) == {"8"}
+    assert reversals == sum(1 for t in work.expected.values() if t.case == "voided")
+    store.close()
+    reference.close()
+
+
+def test_every_state_decided_and_explained(db_url: str, work: Workload) -> None:
+    """One ``state`` decision per claim carries the evidence: each posting with the rule
+    that matched it, reversal pairings, line rules; an unmatched remit its own record."""
+    store = open_store(db_url)
+    _load_models(store, work)
+    summary = reconcile(store)
+    with store.session() as s:
+        states = s.execute(select(MatchRecordRow.claim_id, MatchRecordRow.decision,
+                                  MatchRecordRow.reason)
+                           .where(MatchRecordRow.level == "state")).all()
+        claims = dict(s.execute(select(ClaimRow.id, ClaimRow.state)).all())
+        levels = dict(s.execute(select(MatchRecordRow.level, func.count())
+                                .group_by(MatchRecordRow.level)).all())
+        plb = s.execute(select(func.count()).select_from(ProviderAdjustmentRow)).scalar_one()
+    assert len(states) == len(claims) == len(work.claims)
+    assert {c: d for c, d, _ in states} == claims
+    # nothing else: an unmatched remit's decision, a PLB's link; no per-line rows
+    assert levels == {"state": len(states), "claim": len(work.unmatched_pcns), "plb": plb}
+    assert summary.decisions == sum(levels.values())
+    reasons = " ".join(r for _, _, r in states)
+    for rule in ("pcn+payer+dates+charge", "clp07+amount", "correction-after-reversal",
+                 "line-item-control-number", "original-procedure+modifiers+date+charge",
+                 "pcn+secondary", "voided by the provider"):
+        assert rule in reasons, rule
     store.close()

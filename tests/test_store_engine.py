@@ -79,8 +79,39 @@ def test_upgrade_keeps_data(db_url: str) -> None:
     engine.dispose()
     store = open_store(db_url)
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
         assert conn.exec_driver_sql("SELECT count(*) FROM match_records").scalar() == 1
         diff = compare_metadata(MigrationContext.configure(conn), TABLES)
     assert diff == []
+    store.close()
+
+
+def test_batch_tables_made_before_0003_are_kept(db_url: str) -> None:
+    """A database at 0002 whose batch journal tables the batch created itself (before they
+    joined the migrations) upgrades to head keeping them and their rows; a fresh database
+    gets them from the migrations alone."""
+    from alembic import command
+    from sqlalchemy import MetaData, create_engine
+
+    from claimhouse.store._batch_tables import jobs
+    from claimhouse.store._engine import _alembic_config, database_url
+
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0002")
+        old = MetaData()  # what batch.create_tables made before 0003: its own metadata
+        for table in TABLES.sorted_tables:
+            if table.name.startswith("batch_"):
+                table.to_metadata(old)
+        old.create_all(conn)
+        conn.execute(jobs.insert().values(name="a.x12", state="pending", lease_until=0.0,
+                                          attempts=0, claims=0, discovered_at=1.0,
+                                          updated_at=1.0))
+    engine.dispose()
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM batch_jobs").scalar() == 1
+        assert {"batch_jobs", "batch_audit", "batch_seen_files", "batch_interchanges",
+                "batch_sets"} <= set(inspect(conn).get_table_names())
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
     store.close()

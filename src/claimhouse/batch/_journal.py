@@ -30,6 +30,7 @@ from claimhouse.batch._tables import (
     jobs,
     seen_files,
 )
+from claimhouse.store._engine import STORE_LOCK_KEY
 
 
 class CommitResult(StrEnum):
@@ -64,18 +65,14 @@ class _Lost(Exception):
     pass
 
 
-STORE_LOCK_KEY = 0x636C_6D68_7374_6F72
-"""PostgreSQL advisory lock serialising the store writers of several workers: a commit
-that loads claims/remittances, and the reconcile run after it. Two loads of the same
-claims (loop 2300 keys) at once would both find them absent and both insert them; a
-reconcile beside a load could deadlock with it."""
-
-
+# The store's writer lock (claimhouse.store.STORE_LOCK_KEY), shared with `claimhouse load`:
+# a commit that loads claims/remittances, and the reconcile run after it, serialise with
+# every other worker and loader.
 def lock_store(conn: Connection) -> None:
     """Take the store lock for the rest of ``conn``'s transaction (PostgreSQL only:
     SQLite has one worker, and writers are serialised by the database anyway)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(STORE_LOCK_KEY)))
+        conn.execute(select(func.pg_advisory_xact_lock(STORE_LOCK_KEY)))  # as load does
 
 
 class Journal:

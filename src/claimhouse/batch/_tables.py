@@ -1,7 +1,6 @@
-"""The batch journal's tables, on the batch package's own SQLAlchemy ``MetaData``.
-
-These belong in the store's Alembic migrations once those exist; until then
-:func:`create_tables` makes them with ``metadata.create_all`` (idempotent).
+"""The batch journal's tables: defined with the store's tables
+(:mod:`claimhouse.store._batch_tables`) and created by the store's Alembic migrations
+(revision 0003); :func:`create_tables` brings a database to the newest revision.
 
 - ``batch_jobs``: one row per file taken from an inbox, with its state
   (pending → claimed → done → archived | rejected, or vanished), lease, sha256 and outcome.
@@ -18,101 +17,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    text,
-)
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+
+from claimhouse.store._batch_tables import (
+    ACTIVE_SQL,
+    ACTIVE_STATES,
+    FINAL_STATES,
+    audit,
+    interchanges,
+    jobs,
+    metadata,
+    seen_files,
+    sets,
+)
+from claimhouse.store._engine import migrate
 
 if TYPE_CHECKING:
     from claimhouse.store import Store
 
-metadata = MetaData()
-
-ACTIVE_STATES = ("pending", "claimed", "done")
-FINAL_STATES = ("archived", "rejected", "vanished")
-
-jobs = Table(
-    "batch_jobs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", Text, nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("worker", String(80)),
-    Column("lease_until", Float, nullable=False, default=0.0),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("sha256", String(64)),
-    Column("size", BigInteger),
-    Column("day", String(10)),
-    Column("outcome", String(16)),
-    Column("reason", Text),
-    Column("dest", Text),
-    Column("claims", Integer, nullable=False, default=0),
-    Column("discovered_at", Float, nullable=False),
-    Column("updated_at", Float, nullable=False),
-)
-ACTIVE_SQL = "state IN ('pending', 'claimed', 'done')"
-Index("batch_jobs_active_name", jobs.c.name, unique=True,
-      sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL))
-# Claims scan only the active jobs, in id order, however long the history grows.
-Index("batch_jobs_active_id", jobs.c.id,
-      sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL))
-
-audit = Table(
-    "batch_audit", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("job_id", Integer, ForeignKey("batch_jobs.id"), nullable=False, index=True),
-    Column("at", Float, nullable=False),
-    Column("worker", String(80), nullable=False),
-    Column("from_state", String(16)),
-    Column("to_state", String(16), nullable=False),
-    Column("detail", Text),
-)
-
-seen_files = Table(
-    "batch_seen_files", metadata,
-    Column("sha256", String(64), primary_key=True),
-    Column("job_id", Integer, ForeignKey("batch_jobs.id"), nullable=False),
-)
-
-interchanges = Table(
-    "batch_interchanges", metadata,
-    Column("sender", String(40), primary_key=True),
-    Column("receiver", String(40), primary_key=True),
-    Column("control_number", String(9), primary_key=True),
-    Column("job_id", Integer, ForeignKey("batch_jobs.id"), nullable=False),
-)
-
-sets = Table(
-    "batch_sets", metadata,
-    Column("job_id", Integer, ForeignKey("batch_jobs.id"), primary_key=True),
-    Column("ordinal", Integer, primary_key=True),
-    Column("interchange", String(9), nullable=False),
-    Column("group_control", String(9), nullable=False),
-    Column("set_control", String(9), nullable=False),
-    Column("set_id", String(3), nullable=False),
-    Column("version", String(20), nullable=False),
-    Column("segments", Integer, nullable=False),
-    Column("claims", Integer, nullable=False),
-)
+__all__ = ["ACTIVE_SQL", "ACTIVE_STATES", "FINAL_STATES", "audit", "create_tables",
+           "interchanges", "jobs", "make_engine", "metadata", "open_journal_store",
+           "seen_files", "sets"]
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the batch tables where missing (safe to call from many workers at once)."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
-        metadata.create_all(conn, checkfirst=True)
+    """Bring the database to the store's newest migration, which creates the batch tables
+    (safe to call from many workers at once: the migration takes an advisory lock)."""
+    migrate(engine)
 
 
 def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:

@@ -8,7 +8,7 @@ over :func:`submitted_claim` / :func:`postings` views); :func:`reconcile` drives
 the store.
 """
 
-from claimhouse.reconcile._match import Decision, choose_claim, match_lines
+from claimhouse.reconcile._match import Decision, choose_claim, fit_lines, match_lines
 from claimhouse.reconcile._model import (
     Adj,
     PaidLine,
@@ -30,6 +30,7 @@ from claimhouse.reconcile._settle import (
     REVERSED,
     STATES,
     UNMATCHED,
+    VOIDED,
     Settlement,
     payer_level,
     settle,
@@ -44,6 +45,7 @@ __all__ = [
     "REVERSED",
     "STATES",
     "UNMATCHED",
+    "VOIDED",
     "Adj",
     "Decision",
     "PaidLine",
@@ -54,6 +56,7 @@ __all__ = [
     "SubmittedClaim",
     "SubmittedLine",
     "choose_claim",
+    "fit_lines",
     "match_lines",
     "payer_level",
     "postings",

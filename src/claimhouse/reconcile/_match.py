@@ -103,6 +103,8 @@ def choose_claim(posting: Posting, candidates: Sequence[SubmittedClaim]) -> Deci
 
 
 def _same_mods(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if a == b:
+        return True
     return sorted(m for m in a if m) == sorted(m for m in b if m)
 
 
@@ -117,47 +119,80 @@ def _code_fits(paid: PaidLine, line: SubmittedLine, original: bool) -> bool:
         bool(code) and code == line.revenue_code)
 
 
-def _date_fits(paid: PaidLine, line: SubmittedLine) -> bool:
-    return paid.service_date is None or line.service_date is None or (
-        paid.service_date == line.service_date)
+LIC_RULE = "line-item-control-number"
+NO_LINE = "no-line-fits"
+PASSES = (
+    ("procedure+modifiers+date+charge",
+     "SVC01 procedure, modifiers, service date and charge equal the line's"),
+    ("original-procedure+modifiers+date+charge",
+     "the payer changed the code; SVC06 (as submitted), date and charge equal the line's"),
+    ("procedure+modifiers+date", "procedure, modifiers and date equal; charge differs"),
+    ("original-procedure+modifiers+date", "SVC06 procedure and date equal; charge differs"),
+)
+"""The line passes, strongest first: (rule, reason). REF*6R comes before all of them."""
+
+
+def fit_lines(posting: Posting, claim: SubmittedClaim
+              ) -> list[tuple[PaidLine, SubmittedLine | None, int]]:
+    """For each 2110 of ``posting``: the 2400 line it pays (or None) and how it was found
+    (-1 REF*6R, 0-3 the index in :data:`PASSES`, 4 no line fits). Each submitted line is
+    paid at most once per posting; within a pass the first free line in order wins."""
+    free = list(claim.lines)
+    out: list[tuple[PaidLine, SubmittedLine | None, int]] = []
+    for paid in posting.lines:
+        found: SubmittedLine | None = None
+        how = 4
+        lic = paid.line_item_control_number
+        if lic:
+            for ln in free:
+                if ln.line_item_control_number == lic:
+                    found, how = ln, -1
+                    break
+        if found is None:
+            charge = abs(paid.charge)
+            for ln in free:
+                if not (paid.service_date is None or ln.service_date is None
+                        or paid.service_date == ln.service_date):
+                    continue
+                same_charge = ln.charge == charge
+                current = _code_fits(paid, ln, False)
+                if current and same_charge:
+                    k = 0
+                else:
+                    original = _code_fits(paid, ln, True)
+                    if original and same_charge:
+                        k = 1
+                    elif current or original:
+                        k = 2 if current else 3
+                    else:
+                        continue
+                if k < how:
+                    found, how = ln, k
+                    if k == 0:
+                        break
+        if found is not None:
+            free.remove(found)
+        out.append((paid, found, how))
+    return out
+
+
+def line_rule(how: int) -> str:
+    """The rule name of a :func:`fit_lines` outcome."""
+    return LIC_RULE if how < 0 else PASSES[how][0] if how < len(PASSES) else NO_LINE
 
 
 def match_lines(posting: Posting, claim: SubmittedClaim) -> list[Decision]:
     """A decision per 2110 service payment of ``posting``: the 2400 line it pays, or none.
     Each submitted line is paid at most once per posting."""
-    free = list(claim.lines)
     out = []
-    for paid in posting.lines:
-        found: SubmittedLine | None = None
-        rule = reason = ""
-        lic = paid.line_item_control_number
-        if lic:
-            found = next((ln for ln in free if ln.line_item_control_number == lic), None)
-            rule, reason = "line-item-control-number", "REF*6R equals the line's REF*6R"
-        passes = [
-            (False, True, "procedure+modifiers+date+charge", "SVC01 procedure, modifiers, "
-             "service date and charge equal the line's"),
-            (True, True, "original-procedure+modifiers+date+charge", "the payer changed the "
-             "code; SVC06 (as submitted), date and charge equal the line's"),
-            (False, False, "procedure+modifiers+date", "procedure, modifiers and date equal; "
-             "charge differs"),
-            (True, False, "original-procedure+modifiers+date", "SVC06 procedure and date "
-             "equal; charge differs"),
-        ]
-        for original, need_charge, r, why in passes:
-            if found is not None:
-                break
-            found = next((ln for ln in free if _code_fits(paid, ln, original)
-                          and _date_fits(paid, ln)
-                          and (not need_charge or ln.charge == abs(paid.charge))), None)
-            rule, reason = r, why
+    for paid, found, how in fit_lines(posting, claim):
         if found is None:
-            out.append(Decision("line", "unmatched", "no-line-fits",
+            out.append(Decision("line", "unmatched", NO_LINE,
                                 "no remaining submitted line has this procedure and date",
                                 posting=posting.key, claim=claim.key, paid_line=paid.key))
             continue
-        free.remove(found)
-        out.append(Decision("line", "matched", rule, f"{reason} (line {found.position})",
-                            posting=posting.key, claim=claim.key, paid_line=paid.key,
-                            line=found.key))
+        reason = "REF*6R equals the line's REF*6R" if how < 0 else PASSES[how][1]
+        out.append(Decision("line", "matched", line_rule(how),
+                            f"{reason} (line {found.position})", posting=posting.key,
+                            claim=claim.key, paid_line=paid.key, line=found.key))
     return out

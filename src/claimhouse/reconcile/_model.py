@@ -56,6 +56,8 @@ class SubmittedClaim:
     service_to: date | None = None
     submitted_on: date | None = None
     lines: tuple[SubmittedLine, ...] = ()
+    voided: bool = False
+    """The provider voided the claim (an 837 with CLM05-3 frequency 8 for it)."""
 
 
 @dataclass(slots=True)
@@ -99,6 +101,8 @@ class Posting:
     lines: tuple[PaidLine, ...] = ()
     service_dates: tuple[date, ...] = ()
     """2110 DTM*472 dates when ``lines`` are not loaded (claim matching needs only these)."""
+    match_rule: str | None = None
+    """The claim-level rule that matched this posting to its claim, when known."""
 
     def all_adjustments(self) -> Iterator[Adj]:
         """Claim-level CAS then every line's CAS."""
@@ -142,7 +146,7 @@ def submitted_claim(claim: Claim, key: int = 0, submitted_on: date | None = None
         payer_id=claim.payer.id, payer_name=claim.payer.name, total_charge=claim.total_charge,
         other_payer_ids=frozenset(p.payer_id for p in claim.other_payers),
         service_from=min(dates) if dates else None, service_to=max(dates) if dates else None,
-        submitted_on=submitted_on, lines=tuple(lines))
+        submitted_on=submitted_on, lines=tuple(lines), voided=claim.frequency_code == "8")
 
 
 def remittance_payer_ids(remittance: Remittance) -> frozenset[str]:

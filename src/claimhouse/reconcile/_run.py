@@ -1,15 +1,20 @@
 """``claimhouse reconcile``: the engine driven over the store, in chunks.
 
-1. Claim payments with no claim yet (new, or unmatched before) are matched by
+1. Claim payments with no claim yet (new, or unmatched before) are joined to the claims
+   carrying their patient control number (one query a chunk) and matched by
    :func:`choose_claim`; a claim that gains one becomes dirty.
-2. Every dirty claim (new, replaced, or newly paid) is settled from scratch from all its
-   postings (:func:`settle`), and the results are written back: the claim's state and
-   amounts, each posting's disposition, each service payment's line.
+2. Every dirty claim (new, replaced, voided or newly paid) is settled from scratch from
+   all its postings (:func:`settle`), read for a whole chunk of claims by a few joins, and
+   what changed is written back: the claim's state and amounts, each posting's
+   disposition, each service payment's line.
 3. PLB triplets not yet linked are linked to the claim their PLB03-2 reference names
    (patient control number, else payer claim control number CLP07).
 
-Every decision is appended to ``match_records`` unless the same decision is already
-recorded, so reconciling twice adds nothing and changes nothing.
+Decisions recorded in ``match_records``: one ``state`` decision per settled claim whose
+reason is the evidence (every posting with its claim rule and disposition, reversal
+pairings, line rules), one ``claim`` decision per unmatched payment, one ``plb`` decision
+per PLB link. A decision equal to the one already recorded is not appended again, so
+reconciling twice adds nothing and changes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._match import Decision, choose_claim
 from claimhouse.reconcile._settle import settle
-from claimhouse.reconcile._views import claims_by_id, claims_by_pcn, members, postings_where
+from claimhouse.reconcile._views import (
+    Codec,
+    dirty_claims,
+    id_filter,
+    unmatched_with_candidates,
+)
 from claimhouse.store import Store
 from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused
 from claimhouse.store._tables import (
@@ -38,7 +48,7 @@ from claimhouse.store._tables import (
     ServicePaymentRow,
 )
 
-CHUNK = 2000
+CHUNK = 10_000
 Clock = Callable[[], datetime]
 ZERO = Decimal("0.00")
 
@@ -90,9 +100,8 @@ def _record(session: Session, summary: RunSummary, items: Sequence[Item], when: 
             existing: set[tuple[Any, ...]]) -> None:
     rows = []
     for d, pcn, plb_id in items:
-        reason = d.reason[:300]
         key = (d.level, d.claim, d.posting, d.paid_line, d.line, plb_id, d.decision, d.rule,
-               reason)
+               d.reason)
         if key in existing:
             continue
         existing.add(key)
@@ -100,7 +109,7 @@ def _record(session: Session, summary: RunSummary, items: Sequence[Item], when: 
                      "patient_control_number": pcn, "level": d.level, "claim_id": d.claim,
                      "claim_payment_id": d.posting, "service_payment_id": d.paid_line,
                      "service_line_id": d.line, "provider_adjustment_id": plb_id,
-                     "decision": d.decision, "rule": d.rule, "reason": reason})
+                     "decision": d.decision, "rule": d.rule, "reason": d.reason})
     bulk_insert(session, MatchRecordRow, rows)
     summary.decisions += len(rows)
 
@@ -113,87 +122,100 @@ def _existing(session: Session, condition: Any) -> set[tuple[Any, ...]]:
         MatchRecordRow.reason).where(condition))}
 
 
-def _ids_after(session: Session, column: Any, condition: Any, after: int) -> list[int]:
-    return list(session.execute(select(column).where(condition, column > after)
-                                .order_by(column).limit(CHUNK)).scalars())
+def _latest_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """The last ``state`` decision recorded for each of these claims (decision, rule,
+    reason): a settlement that decides the same again is not recorded twice."""
+    latest: dict[int, tuple[str, str, str]] = {}
+    for claim_id, decision, rule, reason in session.connection().exec_driver_sql(
+            "SELECT claim_id, decision, rule, reason FROM match_records "
+            f"WHERE {id_filter('claim_id', ids)} AND level = 'state' ORDER BY id"):
+        latest[claim_id] = (decision, rule, reason)
+    return latest
 
 
 def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
+    """Every claim payment without a claim, joined to its candidates by PCN, is matched
+    by :func:`choose_claim`; matched ones make their claim dirty, unmatched ones are
+    recorded (once) as unmatched remits."""
     after = 0
     while True:
         with store.session() as session:
-            ids = _ids_after(session, ClaimPaymentRow.id, ClaimPaymentRow.claim_id.is_(None),
-                             after)
-            if not ids:
+            conn = session.connection()
+            batch = unmatched_with_candidates(conn, after, CHUNK)
+            if not batch:
                 return
-            after = ids[-1]
-            postings = [p for p, _ in postings_where(
-                session, ClaimPaymentRow.claim_id.is_(None)
-                & ClaimPaymentRow.id.between(ids[0], ids[-1]), with_lines=False)]
-            candidates = claims_by_pcn(session, (p.patient_control_number for p in postings))
-            decisions = [choose_claim(p, candidates.get(p.patient_control_number, []))
-                         for p in postings]
-            matched = [{"id": d.posting, "claim_id": d.claim, "match_rule": d.rule}
-                       for d in decisions if d.claim is not None]
-            unmatched = [{"id": d.posting, "match_rule": d.rule}
-                         for d in decisions if d.claim is None]
+            after = batch[-1][0].key
+            decisions = [(choose_claim(p, candidates), p.patient_control_number)
+                         for p, candidates in batch]
+            matched: list[dict[str, Any]] = [
+                {"id": d.posting, "claim_id": d.claim, "match_rule": d.rule}
+                for d, _ in decisions if d.claim is not None]
+            unmatched = [(d, pcn) for d, pcn in decisions if d.claim is None]
             if matched:
                 bulk_update(session, ClaimPaymentRow, matched)
-                dirty = sorted({d.claim for d in decisions if d.claim is not None})
-                for start in range(0, len(dirty), 900):
-                    session.execute(update(ClaimRow).where(
-                        ClaimRow.id.in_(dirty[start:start + 900]),
-                        ClaimRow.dirty.is_(False)).values(dirty=True))
+                dirty = sorted({int(m["claim_id"]) for m in matched})
+                codec = Codec.of(conn)  # rewrite only the rows not dirty already
+                conn.exec_driver_sql(
+                    f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
+                    f"AND id IN ({', '.join(str(int(i)) for i in dirty)})")
             if unmatched:
-                bulk_update(session, ClaimPaymentRow, unmatched)
-            pcn = {p.key: p.patient_control_number for p in postings}
-            existing = _existing(session, members(MatchRecordRow.claim_payment_id, ids))
-            _record(session, summary, [(d, pcn.get(d.posting or 0), None) for d in decisions],
-                    clock(), existing)
-            summary.payments_examined += len(ids)
+                bulk_update(session, ClaimPaymentRow, [
+                    {"id": d.posting, "match_rule": d.rule} for d, _ in unmatched])
+                ids = [d.posting or 0 for d, _ in unmatched]
+                existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
+                _record(session, summary, [(d, pcn, None) for d, pcn in unmatched], clock(),
+                        existing)
+            summary.payments_examined += len(batch)
             summary.payments_matched += len(matched)
 
 
 def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
+    """Settle the dirty claims chunk by chunk; write back only what changed, and one
+    ``state`` decision per claim (with the evidence) unless it repeats the last one."""
     after = 0
     while True:
         with store.session() as session:
-            ids = _ids_after(session, ClaimRow.id, ClaimRow.dirty.is_(True), after)
-            if not ids:
+            chunk = dirty_claims(session.connection(), after, CHUNK)
+            if chunk is None:
                 return
+            ids = [c.key for c in chunk.claims]
             after = ids[-1]
-            claims = claims_by_id(session, ids, members(ServiceLineRow.claim_id, ids))
-            by_claim: dict[int, list[Any]] = {i: [] for i in ids}
-            for posting, claim_id in postings_where(
-                    session, members(ClaimPaymentRow.claim_id, ids)):
-                if claim_id in by_claim:
-                    by_claim[claim_id].append(posting)
+            latest = _latest_states(session, ids)
             claim_rows, line_rows, posting_rows, paid_line_rows = [], [], [], []
-            decisions: list[Decision] = []
-            pcn: dict[int, str] = {}
-            for claim_id in ids:
-                claim = claims[claim_id]
-                pcn[claim_id] = claim.patient_control_number
-                result = settle(claim, by_claim[claim_id])
+            records: list[dict[str, Any]] = []
+            when = clock()
+            for claim in chunk.claims:
+                result = settle(claim, chunk.postings.get(claim.key, ()))
                 claim_rows.append({
-                    "id": claim_id, "state": result.state, "paid_amount": result.paid,
+                    "id": claim.key, "state": result.state, "paid_amount": result.paid,
                     "patient_responsibility": result.patient_responsibility,
                     "adjusted_amount": result.contractual,
                     "last_paid_on": result.last_paid_on, "dirty": False})
-                line_rows += [{"id": ln.key, "paid_amount": result.line_paid.get(ln.key, ZERO)}
-                              for ln in claim.lines]
+                for ln in claim.lines:
+                    paid = result.line_paid.get(ln.key, ZERO)
+                    if chunk.line_paid.get(ln.key) != paid:
+                        line_rows.append({"id": ln.key, "paid_amount": paid})
                 posting_rows += [{"id": k, "disposition": v}
-                                 for k, v in result.dispositions.items()]
-                paid_line_rows += [{"id": k, "service_line_id": line, "match_rule": rule}
-                                   for k, (line, rule) in result.paid_lines.items()]
-                decisions += result.decisions
+                                 for k, v in result.dispositions.items()
+                                 if chunk.disposition.get(k) != v]
+                paid_line_rows += [{"id": k, "service_line_id": v[0], "match_rule": v[1]}
+                                   for k, v in result.paid_lines.items()
+                                   if chunk.paid_line.get(k) != v]
+                state = result.decisions[-1]
+                if latest.get(claim.key) != (state.decision, state.rule, state.reason):
+                    records.append({
+                        "run_id": summary.run_id, "decided_at": when,
+                        "patient_control_number": claim.patient_control_number,
+                        "level": state.level, "claim_id": claim.key, "claim_payment_id": None,
+                        "service_payment_id": None, "service_line_id": None,
+                        "provider_adjustment_id": None, "decision": state.decision,
+                        "rule": state.rule, "reason": state.reason})
             for table, rows in ((ClaimRow, claim_rows), (ServiceLineRow, line_rows),
                                 (ClaimPaymentRow, posting_rows),
                                 (ServicePaymentRow, paid_line_rows)):
                 bulk_update(session, table, rows)
-            existing = _existing(session, members(MatchRecordRow.claim_id, ids))
-            _record(session, summary, [(d, pcn.get(d.claim or 0), None) for d in decisions],
-                    clock(), existing)
+            bulk_insert(session, MatchRecordRow, records)
+            summary.decisions += len(records)
             summary.claims_settled += len(ids)
 
 

@@ -14,11 +14,17 @@ adjustments are not counted twice):
 * patient responsibility = Σ CLP05 (else Σ PR CAS) of those postings;
 * unaccounted = billed − paid − contractual − patient responsibility.
 
-States: ``pending`` (no posting), ``reversed`` (nothing current after reversals),
+States: ``voided`` (the provider sent an 837 frequency 8 for the claim; a payment not yet
+reversed is named in the reason as awaiting the payer's reversal), ``pending`` (no
+posting), ``reversed`` (nothing current after reversals),
 ``denied`` (nothing paid and CLP02 4 or nothing owed by the patient), ``overpaid``
 (unaccounted < 0: paid twice, or more than billed), ``partially paid`` (unaccounted > 0:
 lines or split parts not yet adjudicated), ``paid``. ``unmatched remit`` is the state of
 a posting no claim was found for.
+
+Every settlement ends in one ``state`` decision whose reason is the evidence: the amounts,
+each posting with the rule that matched it and its disposition, each reversal pairing, and
+how the lines were matched (rules and counts) — one auditable record per claim.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from claimhouse.reconcile._match import Decision, _payer_matches, match_lines
+from claimhouse.reconcile._match import Decision, _payer_matches, fit_lines, line_rule
 from claimhouse.reconcile._model import ZERO, Posting, SubmittedClaim
 
 PENDING = "pending"
@@ -38,7 +44,8 @@ DENIED = "denied"
 REVERSED = "reversed"
 OVERPAID = "overpaid"
 UNMATCHED = "unmatched remit"
-STATES = (PAID, PARTIAL, DENIED, REVERSED, PENDING, OVERPAID, UNMATCHED)
+VOIDED = "voided"
+STATES = (PAID, PARTIAL, DENIED, REVERSED, PENDING, OVERPAID, UNMATCHED, VOIDED)
 
 
 @dataclass(slots=True)
@@ -83,11 +90,15 @@ def _pair_reversal(rev: Posting, current: list[Posting]) -> tuple[Posting | None
     return None, "no-payment-to-reverse"
 
 
+def _order(p: Posting) -> tuple[date, str, int, int]:
+    return p.order
+
+
 def settle(claim: SubmittedClaim, postings: Sequence[Posting], *,
            today: date | None = None) -> Settlement:
     """Settle ``claim`` given every posting matched to it (any order)."""
     out = Settlement(claim=claim.key, state=PENDING, billed=claim.total_charge)
-    ordered = sorted(postings, key=lambda p: p.order)
+    ordered = sorted(postings, key=_order) if len(postings) > 1 else list(postings)
     current: list[Posting] = []
     reversed_any = False
     for p in ordered:
@@ -114,23 +125,50 @@ def settle(claim: SubmittedClaim, postings: Sequence[Posting], *,
                 posting=p.key, claim=claim.key))
         current.append(p)
         out.dispositions[p.key] = "current"
+    line_rules: dict[str, int] = {}
+    paid_lines = out.paid_lines
+    line_paid = out.line_paid
     for p in ordered:
-        for d in match_lines(p, claim):
-            out.decisions.append(d)
-            out.paid_lines[d.paid_line or 0] = (d.line, d.rule)
-            if d.line is not None:
-                paid_line = next(ln for ln in p.lines if ln.key == d.paid_line)
-                out.line_paid[d.line] = out.line_paid.get(d.line, ZERO) + paid_line.paid
-    out.paid = sum((p.paid for p in ordered), ZERO)
+        for paid, found, how in fit_lines(p, claim):
+            rule = line_rule(how)
+            line_rules[rule] = line_rules.get(rule, 0) + 1
+            if found is None:
+                paid_lines[paid.key] = (None, rule)
+                continue
+            paid_lines[paid.key] = (found.key, rule)
+            line_paid[found.key] = line_paid.get(found.key, ZERO) + paid.paid
+    out.paid = sum([p.paid for p in ordered], ZERO)
     dates = [p.payment_date for p in ordered if p.payment_date is not None]
     out.last_paid_on = max(dates) if dates else None
     out.state = _state(claim, ordered, current, reversed_any, out)
-    out.decisions.append(Decision(
-        "state", out.state, "settlement",
-        f"billed {out.billed}, paid {out.paid}, contractual {out.contractual}, patient "
-        f"{out.patient_responsibility}, unaccounted {out.unaccounted}; "
-        f"{len(ordered)} posting(s), {len(current)} current", claim=claim.key))
+    if claim.voided:
+        out.state = VOIDED
+    out.decisions.append(Decision("state", out.state, "settlement",
+                                  _evidence(claim, ordered, current, out, line_rules),
+                                  claim=claim.key))
     return out
+
+
+def _evidence(claim: SubmittedClaim, ordered: list[Posting], current: list[Posting],
+              out: Settlement, line_rules: dict[str, int]) -> str:
+    """The reason of the state decision: amounts, postings, reversals, lines (codes,
+    amounts and row ids only; no PHI)."""
+    parts = [f"billed {out.billed}, paid {out.paid}, contractual {out.contractual}, "
+             f"patient {out.patient_responsibility}, unaccounted {out.unaccounted}; "
+             f"{len(ordered)} posting(s), {len(current)} current"]
+    if claim.voided:
+        parts.append("voided by the provider (837 frequency 8)" + (
+            f"; awaiting the payer's reversal of {out.paid}" if out.paid else ""))
+    for p in ordered:
+        parts.append(f"posting {p.key} CLP02 {p.status_code or '-'} paid {p.paid} "
+                     f"matched by {p.match_rule or 'claim'}: {out.dispositions.get(p.key)}")
+    for d in out.decisions:
+        if d.level == "reversal":
+            parts.append(f"reversal {d.decision} by {d.rule} (posting {d.posting}): {d.reason}")
+    if line_rules:
+        parts.append("lines " + ", ".join(f"{rule} x{n}"
+                                          for rule, n in sorted(line_rules.items())))
+    return "; ".join(parts)
 
 
 def _state(claim: SubmittedClaim, ordered: list[Posting], current: list[Posting],

@@ -1,172 +1,221 @@
-"""Reading the engine's views (claims with lines, postings with lines and CAS) out of the
-store in bulk: a few ``IN (...)`` queries per chunk, no per-row round trips."""
+"""Reading the engine's views out of the store in bulk, set-based: one join per kind of row
+for a whole chunk (claim payments joined to their candidate claims by patient control
+number; the lines, payments, 2110s and CAS of a range of claims), through the driver
+with hand-written SQL and plain value decoding (no ORM, no per-value type processing)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
-from claimhouse.reconcile._model import (
-    Adj,
-    PaidLine,
-    Posting,
-    SubmittedClaim,
-    SubmittedLine,
-)
-from claimhouse.store._tables import (
-    AdjustmentRow,
-    ClaimPaymentRow,
-    ClaimRow,
-    RemittanceRow,
-    ServiceLineRow,
-    ServicePaymentRow,
-)
+from claimhouse.reconcile._model import Adj, PaidLine, Posting, SubmittedClaim, SubmittedLine
+from claimhouse.store._bulk import fetch_all
+
+_CENTS: dict[int, Decimal] = {}
+
+
+def _from_cents(value: Any) -> Decimal | None:
+    """Integer cents (SQLite's Money) to a two-place Decimal; common amounts are cached."""
+    if value is None:
+        return None
+    found = _CENTS.get(value)
+    if found is None:
+        found = Decimal(value).scaleb(-2)
+        if len(_CENTS) < 500_000:
+            _CENTS[value] = found
+    return found
+
+
+def _from_iso(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """How one backend returns money and dates: SQLite integer cents and ISO text,
+    PostgreSQL ``Decimal`` and ``date`` already."""
+
+    money: Callable[[Any], Any]
+    day: Callable[[Any], Any]
+    true: str
+    false: str
+
+    @staticmethod
+    def of(conn: Connection) -> Codec:
+        if conn.dialect.name == "sqlite":
+            return Codec(_from_cents, _from_iso, "1", "0")
+        return Codec(_same, _same, "true", "false")
 
 
 def _mods(value: str | None) -> tuple[str, ...]:
-    return tuple(m for m in (value or "").split(":") if m)
+    return tuple(m for m in value.split(":") if m) if value else ()
 
 
-def members(column: Any, ids: Sequence[int]) -> Any:
-    """``column`` among the sorted ``ids``: a range when they are dense (no IN-list to
-    compile and bind; callers drop the extra rows a range may bring), else IN."""
+def id_filter(column: str, ids: Sequence[int]) -> str:
+    """SQL for ``column`` among the sorted integer ``ids``: a range when they are dense
+    (callers drop the extra rows a range brings), else an IN list of the integers."""
     if ids[-1] - ids[0] + 1 <= 2 * len(ids):
-        return column.between(ids[0], ids[-1])
-    return column.in_(ids)
+        return f"{column} BETWEEN {int(ids[0])} AND {int(ids[-1])}"
+    return f"{column} IN ({', '.join(str(int(i)) for i in ids)})"
 
 
-def claims_by_id(session: Session, ids: Sequence[int], line_condition: Any = None
-                 ) -> dict[int, SubmittedClaim]:
-    """Submitted claims (and their 2400 lines) by row id; ``line_condition`` selects the
-    ``service_lines`` rows to read (default: those of ``ids``; extra rows are ignored)."""
-    if not ids:
-        return {}
-    conn = session.connection()
-    lines: dict[int, list[SubmittedLine]] = defaultdict(list)
-    wanted = set(ids)
-    if line_condition is None:
-        line_condition = ServiceLineRow.claim_id.in_(ids)
-    if ids:
-        for r in conn.execute(select(
-                ServiceLineRow.id, ServiceLineRow.claim_id, ServiceLineRow.position,
-                ServiceLineRow.charge, ServiceLineRow.procedure_code, ServiceLineRow.modifiers,
-                ServiceLineRow.revenue_code, ServiceLineRow.service_date,
-                ServiceLineRow.line_item_control_number)
-                .where(line_condition).order_by(ServiceLineRow.id)):
-            if r.claim_id not in wanted:
-                continue
-            lines[r.claim_id].append(SubmittedLine(
-                key=r.id, position=r.position, charge=r.charge, procedure_code=r.procedure_code,
-                modifiers=_mods(r.modifiers), revenue_code=r.revenue_code,
-                service_date=r.service_date, line_item_control_number=r.line_item_control_number))
-    out = {}
-    for c in conn.execute(select(
-            ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.payer_name,
-            ClaimRow.total_charge, ClaimRow.service_from, ClaimRow.service_to,
-            ClaimRow.submitted_on).where(members(ClaimRow.id, ids))):
-        if c.id in wanted:
-            out[c.id] = _claim_view(c, tuple(lines.get(c.id, ())))
-    return out
+def _payer_ids(cache: dict[tuple[Any, ...], frozenset[str]], key: Any, payer_id: Any,
+               additional: Any, name: Any) -> frozenset[str]:
+    ident = (key, payer_id, additional, name)
+    found = cache.get(ident)
+    if found is None:
+        found = cache[ident] = frozenset(
+            v for v in (key, payer_id, additional, name and name.upper()) if v)
+    return found
 
 
-def _claim_view(r: Any, lines: tuple[SubmittedLine, ...]) -> SubmittedClaim:
+POSTING_COLUMNS = (
+    "cp.id, cp.position, cp.patient_control_number, cp.status_code, cp.total_charge, "
+    "cp.paid_amount, cp.patient_responsibility, cp.payer_claim_control_number, "
+    "cp.statement_from, cp.statement_to, cp.crossover_id, r.payer_key, r.payer_id, "
+    "r.payer_additional_id, r.payer_name, r.payment_date, r.trace_number")
+CLAIM_COLUMNS = (
+    "c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
+    "c.service_from, c.service_to, c.submitted_on, c.other_payer_ids, c.frequency_code")
+
+
+def _posting(codec: Codec, payers: dict[tuple[Any, ...], frozenset[str]], r: Sequence[Any],
+             **extra: Any) -> Posting:
+    money, day = codec.money, codec.day
+    return Posting(
+        r[0], r[2], r[3], money(r[4]), money(r[5]),
+        _payer_ids(payers, r[11], r[12], r[13], r[14]), money(r[6]), r[7], day(r[15]),
+        r[16], r[1], day(r[8]), day(r[9]), r[10], **extra)
+
+
+def _claim(codec: Codec, r: Sequence[Any], lines: tuple[SubmittedLine, ...] = ()
+           ) -> SubmittedClaim:
     return SubmittedClaim(
-        key=r.id, patient_control_number=r.patient_control_number, payer_id=r.payer_id,
-        payer_name=r.payer_name, total_charge=r.total_charge, service_from=r.service_from,
-        service_to=r.service_to, submitted_on=r.submitted_on, lines=lines)
+        key=r[0], patient_control_number=r[1], payer_id=r[2], payer_name=r[3],
+        total_charge=codec.money(r[4]),
+        other_payer_ids=frozenset(r[8].split(",")) if r[8] else frozenset(),
+        service_from=codec.day(r[5]), service_to=codec.day(r[6]),
+        submitted_on=codec.day(r[7]), lines=lines, voided=r[9] == "8")
 
 
-def claims_by_pcn(session: Session, pcns: Iterable[str]) -> dict[str, list[SubmittedClaim]]:
-    """Candidate claims (without lines) for patient control numbers."""
-    wanted = sorted(set(pcns))
-    conn = session.connection()
-    out: dict[str, list[SubmittedClaim]] = defaultdict(list)
-    for start in range(0, len(wanted), 900):
-        for r in conn.execute(select(
-                ClaimRow.id, ClaimRow.patient_control_number, ClaimRow.payer_id,
-                ClaimRow.payer_name, ClaimRow.total_charge, ClaimRow.service_from,
-                ClaimRow.service_to, ClaimRow.submitted_on)
-                .where(ClaimRow.patient_control_number.in_(wanted[start:start + 900]))):
-            out[r.patient_control_number].append(_claim_view(r, ()))
+def unmatched_with_candidates(conn: Connection, after: int, limit: int
+                              ) -> list[tuple[Posting, list[SubmittedClaim]]]:
+    """Claim payments without a claim (id > ``after``, at most ``limit``), each with every
+    claim carrying its patient control number: one join on the PCN, not a query a row."""
+    codec = Codec.of(conn)
+    bound = fetch_all(conn,
+        "SELECT max(id) FROM (SELECT id FROM claim_payments WHERE claim_id IS NULL "
+        f"AND id > {int(after)} ORDER BY id LIMIT {int(limit)}) AS chunk")[0][0]
+    if bound is None:
+        return []
+    span = f"cp.claim_id IS NULL AND cp.id > {int(after)} AND cp.id <= {int(bound)}"
+    dates: dict[int, tuple[date, ...]] = {}
+    for cp_id, first, last in fetch_all(conn,
+            "SELECT sp.claim_payment_id, min(sp.service_date), max(sp.service_date) "
+            "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
+            f"WHERE {span} GROUP BY sp.claim_payment_id"):
+        if first is not None:
+            first, last = codec.day(first), codec.day(last)
+            dates[cp_id] = (first,) if last == first else (first, last)
+    out: list[tuple[Posting, list[SubmittedClaim]]] = []
+    payers: dict[tuple[Any, ...], frozenset[str]] = {}
+    claims: dict[int, SubmittedClaim] = {}
+    n = POSTING_COLUMNS.count(",") + 1
+    for r in fetch_all(conn,
+            f"SELECT {POSTING_COLUMNS}, {CLAIM_COLUMNS} FROM claim_payments cp "
+            "JOIN remittances r ON r.id = cp.remittance_id "
+            "LEFT JOIN claims c ON c.patient_control_number = cp.patient_control_number "
+            f"WHERE {span} ORDER BY cp.id, c.id"):
+        if not out or out[-1][0].key != r[0]:
+            out.append((_posting(codec, payers, r, service_dates=dates.get(r[0], ())), []))
+        claim_id = r[n]
+        if claim_id is not None:
+            claim = claims.get(claim_id)
+            if claim is None:
+                claim = claims[claim_id] = _claim(codec, r[n:])
+            out[-1][1].append(claim)
     return out
 
 
-def postings_where(session: Session, condition: Any, *, with_lines: bool = True
-                   ) -> list[tuple[Posting, int | None]]:
-    """Postings (835 2100 with their remittance's payer/date/trace, 2110s and CAS) whose
-    ``claim_payments`` row satisfies ``condition``; each with its current claim id."""
-    conn = session.connection()
-    rows = conn.execute(select(
-        ClaimPaymentRow.id, ClaimPaymentRow.position, ClaimPaymentRow.patient_control_number,
-        ClaimPaymentRow.status_code, ClaimPaymentRow.total_charge, ClaimPaymentRow.paid_amount,
-        ClaimPaymentRow.patient_responsibility, ClaimPaymentRow.payer_claim_control_number,
-        ClaimPaymentRow.statement_from, ClaimPaymentRow.statement_to,
-        ClaimPaymentRow.crossover_id, ClaimPaymentRow.claim_id, RemittanceRow.payer_key,
-        RemittanceRow.payer_id, RemittanceRow.payer_additional_id, RemittanceRow.payer_name,
-        RemittanceRow.payment_date, RemittanceRow.trace_number)
-        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
-        .where(condition).order_by(ClaimPaymentRow.id)).all()
-    ids = [r[0] for r in rows]
+@dataclass(slots=True)
+class ClaimChunk:
+    """A chunk of claims to settle with everything matched to them, and the values the
+    store holds now (so only what changes is written back)."""
+
+    claims: list[SubmittedClaim]
+    postings: dict[int, list[Posting]]
+    disposition: dict[int, str]
+    line_paid: dict[int, Decimal]
+    paid_line: dict[int, tuple[int | None, str | None]]
+
+
+def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
+    """The next ``limit`` dirty claims (id > ``after``) with their 2400 lines, and every
+    posting matched to them with its remittance's payer, 2110s and CAS."""
+    codec = Codec.of(conn)
+    money, day = codec.money, codec.day
+    heads = fetch_all(conn,
+        f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.dirty = {codec.true} "
+        f"AND c.id > {int(after)} ORDER BY c.id LIMIT {int(limit)}")
+    if not heads:
+        return None
+    ids = [h[0] for h in heads]
+    wanted = set(ids)
+    chunk = ClaimChunk([], defaultdict(list), {}, {}, {})
+    lines: dict[int, list[SubmittedLine]] = defaultdict(list)
+    for (key, claim_id, position, charge, code, mods, revenue, dos, lic,
+         paid) in fetch_all(conn,
+            "SELECT id, claim_id, position, charge, procedure_code, modifiers, revenue_code, "
+            "service_date, line_item_control_number, paid_amount FROM service_lines "
+            f"WHERE {id_filter('claim_id', ids)} ORDER BY id"):
+        if claim_id in wanted:
+            lines[claim_id].append(SubmittedLine(key, position, money(charge), code,
+                                                 _mods(mods), revenue, day(dos), lic))
+            chunk.line_paid[key] = money(paid)
+    chunk.claims = [_claim(codec, h, tuple(lines.get(h[0], ()))) for h in heads]
+    span = id_filter("cp.claim_id", ids)
     claim_adjs: dict[int, list[Adj]] = defaultdict(list)
     line_adjs: dict[int, list[Adj]] = defaultdict(list)
-    lines: dict[int, list[PaidLine]] = defaultdict(list)
-    if with_lines and ids:
-        wanted = set(ids)
-        # CAS then 2110s, joined to the same claim payments (no IN-list of ids)
-        for cp_id, sp_id, group, reason, amount in conn.execute(select(
-                AdjustmentRow.claim_payment_id, AdjustmentRow.service_payment_id,
-                AdjustmentRow.group_code, AdjustmentRow.reason_code, AdjustmentRow.amount)
-                .join(ClaimPaymentRow, ClaimPaymentRow.id == AdjustmentRow.claim_payment_id)
-                .where(condition).order_by(AdjustmentRow.id)):
-            if cp_id not in wanted:
-                continue
-            if sp_id is None:
-                claim_adjs[cp_id].append(Adj(group, reason, amount))
-            else:
-                line_adjs[sp_id].append(Adj(group, reason, amount))
-        for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue,
-             dos, lic) in conn.execute(select(
-                ServicePaymentRow.id, ServicePaymentRow.claim_payment_id,
-                ServicePaymentRow.position, ServicePaymentRow.charge,
-                ServicePaymentRow.paid_amount, ServicePaymentRow.procedure_code,
-                ServicePaymentRow.modifiers, ServicePaymentRow.original_procedure_code,
-                ServicePaymentRow.original_modifiers, ServicePaymentRow.revenue_code,
-                ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number)
-                .join(ClaimPaymentRow,
-                      ClaimPaymentRow.id == ServicePaymentRow.claim_payment_id)
-                .where(condition).order_by(ServicePaymentRow.id)):
-            if cp_id not in wanted:
-                continue
-            lines[cp_id].append(PaidLine(
-                sp_id, position, charge, paid, code, _mods(mods), ocode, _mods(omods),
-                revenue, dos, lic, tuple(line_adjs.get(sp_id, ()))))
-    spans: dict[int, tuple[date, ...]] = {}
-    if not with_lines and ids:  # the service dates alone, for claim matching
-        wanted = set(ids)
-        for cp_id, first, last in conn.execute(select(
-                ServicePaymentRow.claim_payment_id, func.min(ServicePaymentRow.service_date),
-                func.max(ServicePaymentRow.service_date))
-                .join(ClaimPaymentRow, ClaimPaymentRow.id == ServicePaymentRow.claim_payment_id)
-                .where(condition).group_by(ServicePaymentRow.claim_payment_id)):
-            if cp_id in wanted and first is not None:
-                spans[cp_id] = (first,) if last is None or last == first else (first, last)
-    out = []
+    for cp_id, sp_id, group, reason, amount, claim_id in fetch_all(conn,
+            "SELECT a.claim_payment_id, a.service_payment_id, a.group_code, a.reason_code, "
+            "a.amount, cp.claim_id FROM adjustments a JOIN claim_payments cp "
+            f"ON cp.id = a.claim_payment_id WHERE {span} ORDER BY a.id"):
+        if claim_id in wanted:
+            adj = Adj(group, reason, money(amount))
+            (claim_adjs[cp_id] if sp_id is None else line_adjs[sp_id]).append(adj)
+    paid_lines: dict[int, list[PaidLine]] = defaultdict(list)
+    for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue, dos, lic,
+         line_id, rule, claim_id) in fetch_all(conn,
+            "SELECT sp.id, sp.claim_payment_id, sp.position, sp.charge, sp.paid_amount, "
+            "sp.procedure_code, sp.modifiers, sp.original_procedure_code, "
+            "sp.original_modifiers, sp.revenue_code, sp.service_date, "
+            "sp.line_item_control_number, sp.service_line_id, sp.match_rule, cp.claim_id "
+            "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
+            f"WHERE {span} ORDER BY sp.id"):
+        if claim_id in wanted:
+            paid_lines[cp_id].append(PaidLine(
+                sp_id, position, money(charge), money(paid), code, _mods(mods), ocode,
+                _mods(omods), revenue, day(dos), lic, tuple(line_adjs.get(sp_id, ()))))
+            chunk.paid_line[sp_id] = (line_id, rule)
     payers: dict[tuple[Any, ...], frozenset[str]] = {}
-    for (cp_id, position, pcn, status, charge, paid, pr, icn, st_from, st_to, crossover,
-         claim_id, payer_key, payer_id, payer_add, payer_name, pay_date, trace) in rows:
-        ident = (payer_key, payer_id, payer_add, payer_name)
-        payer_ids = payers.get(ident)
-        if payer_ids is None:
-            payer_ids = payers[ident] = frozenset(
-                v for v in (payer_key, payer_id, payer_add, payer_name and payer_name.upper())
-                if v)
-        out.append((Posting(
-            cp_id, pcn, status, charge, paid, payer_ids, pr, icn, pay_date, trace, position,
-            st_from, st_to, crossover, tuple(claim_adjs.get(cp_id, ())),
-            tuple(lines.get(cp_id, ())), spans.get(cp_id, ())), claim_id))
-    return out
+    for r in fetch_all(conn,
+            f"SELECT {POSTING_COLUMNS}, cp.claim_id, cp.disposition, cp.match_rule "
+            "FROM claim_payments cp JOIN remittances r ON r.id = cp.remittance_id "
+            f"WHERE {span} ORDER BY cp.id"):
+        claim_id = r[17]
+        if claim_id in wanted:
+            chunk.postings[claim_id].append(_posting(
+                codec, payers, r, adjustments=tuple(claim_adjs.get(r[0], ())),
+                lines=tuple(paid_lines.get(r[0], ())), match_rule=r[19]))
+            chunk.disposition[r[0]] = r[18]
+    return chunk

@@ -4,13 +4,15 @@ claims or settling them must not go through one ORM object per row."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Date, func, select, text
 from sqlalchemy.orm import Session
+
+from claimhouse.store._types import CENT, Money
 
 Rows = Sequence[dict[str, Any]]
 
@@ -50,24 +52,72 @@ def _placeholder(dialect: Any) -> str:
     return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
+def _cents(value: Any) -> Any:
+    """Money as SQLite stores it: integer cents (exact; half-even rounding like Money)."""
+    if value is None:
+        return None
+    if type(value) is Decimal:
+        scaled = value * 100
+        cents = int(scaled)
+        if cents == scaled:
+            return cents
+    return int(Decimal(value).quantize(CENT).scaleb(2))
+
+
+def _iso(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
 def _processors(table: Any, columns: Sequence[str], dialect: Any) -> list[Any]:
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-
-
-def _tuples(rows: Rows, columns: Sequence[str], procs: list[Any],
-            prefix: Sequence[str] = ()) -> list[tuple[Any, ...]]:
-    keys = [*columns, *prefix]
-    getter = itemgetter(*keys)
-    converting = [(i, p) for i, p in enumerate(procs) if p is not None]
-    if not converting:
-        return [getter(r) if len(keys) > 1 else (getter(r),) for r in rows]
-    out = []
-    for r in rows:
-        values = list(getter(r)) if len(keys) > 1 else [getter(r)]
-        for i, p in converting:
-            values[i] = p(values[i])
-        out.append(tuple(values))
+    """A converter per column (or None): plain functions for the hot types (Money, Date on
+    SQLite), the column type's own bind processor otherwise."""
+    sqlite = dialect.name == "sqlite"
+    out: list[Any] = []
+    for name in columns:
+        col_type = table.c[name].type
+        if isinstance(col_type, Money):
+            out.append(_cents if sqlite else _money)
+        elif sqlite and type(col_type) is Date:
+            out.append(_iso)
+        else:
+            out.append(col_type.dialect_impl(dialect).bind_processor(dialect))
     return out
+
+
+def _money(value: Any) -> Any:
+    if value is None:
+        return None
+    return Decimal(value).quantize(CENT)
+
+
+_ROW_FUNCTIONS: dict[tuple[Any, ...], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _row_function(table: Any, keys: Sequence[str], dialect: Any
+                  ) -> Callable[[Any], tuple[Any, ...]]:
+    """A compiled ``dict -> tuple`` for these keys of ``table``, values converted for the
+    database (one Python call a row instead of a loop over the columns)."""
+    cache_key = (table.name, tuple(keys), dialect.name)
+    fn = _ROW_FUNCTIONS.get(cache_key)
+    if fn is None:
+        procs = _processors(table, keys, dialect)
+        env: dict[str, Any] = {}
+        parts = []
+        for i, (key, proc) in enumerate(zip(keys, procs, strict=True)):
+            if proc is None:
+                parts.append(f"r[{key!r}]")
+            else:
+                env[f"p{i}"] = proc
+                parts.append(f"p{i}(r[{key!r}])")
+        exec(f"def row(r):\n    return ({', '.join(parts)},)\n", env)
+        fn = _ROW_FUNCTIONS[cache_key] = env["row"]
+    return fn
+
+
+def _tuples(table: Any, rows: Rows, keys: Sequence[str], dialect: Any
+            ) -> list[tuple[Any, ...]]:
+    fn = _row_function(table, keys, dialect)
+    return [fn(r) for r in rows]
 
 
 def _copy(conn: Any, table: str, columns: Sequence[str],
@@ -84,6 +134,21 @@ def _sql_type(table: Any, column: str, dialect: Any) -> str:
     return str(table.c[column].type.dialect_impl(dialect).compile(dialect=dialect))
 
 
+def fetch_all(session_or_conn: Any, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of ``sql`` straight from the driver's cursor on the session's connection
+    (no result processing: the caller decodes money and dates, see ``Codec``)."""
+    conn = session_or_conn.connection() if isinstance(session_or_conn, Session) \
+        else session_or_conn
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def bulk_insert(session: Session, table: Any, rows: Rows) -> None:
     """INSERT every row (dicts with the same keys): one DBAPI executemany on SQLite,
     multi-row VALUES statements on PostgreSQL; values go through each column type's bind
@@ -93,7 +158,7 @@ def bulk_insert(session: Session, table: Any, rows: Rows) -> None:
     conn = session.connection()
     t = table.__table__
     columns = list(rows[0])
-    tuples = _tuples(rows, columns, _processors(t, columns, conn.dialect))
+    tuples = _tuples(t, rows, columns, conn.dialect)
     if conn.dialect.name == "postgresql":
         _copy(conn, t.name, columns, tuples)
         return
@@ -119,8 +184,7 @@ def bulk_update(session: Session, table: Any, rows: Rows) -> None:
     conn = session.connection()
     t = table.__table__
     columns = [k for k in rows[0] if k != "id"]
-    procs = [*_processors(t, columns, conn.dialect), None]
-    tuples = _tuples(rows, columns, procs, prefix=("id",))
+    tuples = _tuples(t, rows, [*columns, "id"], conn.dialect)
     if conn.dialect.name == "postgresql":
         names = [*columns, "id"]
         temp = f"claimhouse_update_{t.name}"

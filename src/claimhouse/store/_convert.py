@@ -71,6 +71,7 @@ def claim_row(claim: Claim, kind: ClaimKind, submitted_on: date | None,
         "service_to": max(dates) if dates else None,
         "submitted_on": submitted_on,
         "billing_npi": claim.billing_provider.npi,
+        "other_payer_ids": other_payer_ids(claim),
         "document": claim_document(claim),
         "state": "pending",
         "paid_amount": ZERO,
@@ -78,6 +79,12 @@ def claim_row(claim: Claim, kind: ClaimKind, submitted_on: date | None,
         "adjusted_amount": ZERO,
         "dirty": True,
     }
+
+
+def other_payer_ids(claim: Claim) -> str | None:
+    """The claim's other payers (2330B NM109), comma-separated, for ``claims``."""
+    ids = ",".join(dict.fromkeys(p.payer_id for p in claim.other_payers if p.payer_id))
+    return ids[:200] or None
 
 
 def line_rows(claim: Claim, claim_id: int) -> list[Row]:

@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,15 +67,38 @@ def _alembic_config(connection: Connection) -> Config:
 def migrate(engine: Engine) -> str | None:
     """Bring the schema to the newest migration; returns the revision now current."""
     with engine.begin() as conn:
+        # Several processes may open a fresh database at once: one migrates at a time.
         if conn.dialect.name == "postgresql":
-            # Several workers may open a fresh database at once: one migrates at a time.
             conn.execute(text("SELECT pg_advisory_xact_lock(7335835)"))
+        elif conn.dialect.name == "sqlite":
+            lock_store(conn)  # BEGIN IMMEDIATE: the schema is created in one transaction
         cfg = _alembic_config(conn)
         head = ScriptDirectory.from_config(cfg).get_current_head()
         current = MigrationContext.configure(conn).get_current_revision()
         if current != head:
             command.upgrade(cfg, "head")
         return head
+
+
+STORE_LOCK_KEY = 0x636C_6D68_7374_6F72
+"""PostgreSQL advisory lock serialising the store's writers (``claimhouse load`` in
+several processes, batch workers, reconcile): two loads of the same claims at once would
+both find them absent and both insert them; a reconcile beside a load could deadlock."""
+
+
+def lock_store(conn: Connection) -> None:
+    """Serialise this transaction with every other store writer, from here to its end.
+
+    PostgreSQL: the transaction-scoped advisory lock :data:`STORE_LOCK_KEY`. SQLite: when
+    no transaction is open yet on the connection, ``BEGIN IMMEDIATE`` takes the database's
+    write lock now (waiting up to the busy timeout), so the reads that decide what to
+    insert see every committed writer and the later writes cannot fail to upgrade."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(STORE_LOCK_KEY)))
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(slots=True)
@@ -95,6 +118,14 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transaction holds the store lock (:func:`lock_store`) from its
+        first statement: what it reads before writing no concurrent writer changes."""
+        with self.sessions() as session, session.begin():
+            lock_store(session.connection())
             yield session
 
     def close(self) -> None:

@@ -1,6 +1,13 @@
 """``claimhouse load FILE``: record a file once, read its 837/835 sets through the
 transaction registry, and store what they hold, all in one transaction.
 
+That transaction holds the store lock from its start (PostgreSQL advisory lock, SQLite
+``BEGIN IMMEDIATE``; see :func:`~claimhouse.store.lock_store`): ``claimhouse load`` run
+in several processes at once loads one file at a time, so the same file (or two files
+with the same claims) loaded concurrently ends up once, reported ``duplicate``, without
+an error. On SQLite a loader waits for another's transaction up to the busy timeout
+(30 s).
+
 The file row carries the sha256, the first interchange's sender (ISA05/ISA06), receiver
 (ISA07/ISA08) and control number (ISA13), the transaction kinds, received/processed
 times and the outcome: ``loaded``, ``duplicate`` (same bytes or same ISA sender + ISA13
@@ -71,13 +78,12 @@ def load_file(store: Store, path: Path, *, clock: Clock = _now) -> FileLoad:
     digest = sha256_of(path)
     received = clock()
     result = FileLoad(name=path.name, outcome="loaded")
-    with store.session() as session:
-        if session.execute(select(FileRow.id).where(FileRow.sha256 == digest)).first():
-            result.outcome = "duplicate"
-            result.detail = "same content already loaded"
-            return result
     try:
-        with store.session() as session:
+        with store.writing() as session:  # the store lock first: one loader at a time
+            if session.execute(select(FileRow.id).where(FileRow.sha256 == digest)).first():
+                result.outcome = "duplicate"
+                result.detail = "same content already loaded"
+                return result
             file_id = session.execute(insert(FileRow).returning(FileRow.id), [{
                 "sha256": digest, "name": path.name[-400:], "size": path.stat().st_size,
                 "received_at": received, "outcome": "loading"}]).scalar_one()
@@ -155,7 +161,7 @@ def _describe(counts: LoadCounts) -> str:
 
 def _record_rejection(store: Store, path: Path, digest: str, received: datetime,
                       processed: datetime, reason: str) -> FileLoad:
-    with store.session() as session:
+    with store.writing() as session:
         existing = session.execute(select(FileRow.id).where(
             FileRow.sha256 == digest)).scalar()
         if existing is None:

@@ -6,6 +6,10 @@ files, in bulk (SQLAlchemy Core ``insert ... RETURNING`` executemany), never twi
 * A remittance is posted once: (payer, TRN02) is unique; a repeat is skipped and counted.
 * A claim is one per (CLM01 patient control number, 2010BB payer id); a claim arriving
   again replaces the stored one (837 frequency 7) and is reconciled again.
+* A void (837 CLM05-3 frequency 8) voids the stored claim it names (same key): the row
+  takes the void's content and frequency 8 and settles as ``voided``. A void is final: a
+  claim arriving later under the key of a voided one is ignored (counted), so loading the
+  void before or after the original gives the same end state.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ from claimhouse.store._tables import (
     ServicePaymentRow,
 )
 
-CHUNK = 500
+CHUNK = 2000
+VOID = "8"
 
 
 @dataclass(slots=True)
@@ -49,6 +54,8 @@ class LoadCounts:
 
     claims_added: int = 0
     claims_replaced: int = 0
+    claims_voided: int = 0
+    claims_ignored: int = 0
     remittances_added: int = 0
     remittances_duplicate: int = 0
     claim_payments_added: int = 0
@@ -57,6 +64,8 @@ class LoadCounts:
     def merge(self, other: LoadCounts) -> None:
         self.claims_added += other.claims_added
         self.claims_replaced += other.claims_replaced
+        self.claims_voided += other.claims_voided
+        self.claims_ignored += other.claims_ignored
         self.remittances_added += other.remittances_added
         self.remittances_duplicate += other.remittances_duplicate
         self.claim_payments_added += other.claim_payments_added
@@ -84,15 +93,25 @@ def add_claims(session: Session, claims: Iterable[Claim], *,
 def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
                      submitted_on: date | None, file_id: int | None) -> LoadCounts:
     keys = [(c.patient_control_number, c.payer.id) for c in claims]
-    existing = {(pcn, payer): claim_id for pcn, payer, claim_id in session.execute(
-        select(ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.id)
-        .where(ClaimRow.patient_control_number.in_({k[0] for k in keys})))}
+    existing = {(pcn, payer): (claim_id, frequency) for pcn, payer, claim_id, frequency in
+                session.execute(select(ClaimRow.patient_control_number, ClaimRow.payer_id,
+                                       ClaimRow.id, ClaimRow.frequency_code)
+                                .where(ClaimRow.patient_control_number.in_(
+                                    {k[0] for k in keys})))}
     fresh: dict[tuple[str, str], Claim] = {}
     counts = LoadCounts()
     for key, claim in zip(keys, claims, strict=True):
-        claim_id = existing.get(key)
-        if claim_id is None:
+        found = existing.get(key)
+        if found is None:
+            if key in fresh and fresh[key].frequency_code == VOID \
+                    and claim.frequency_code != VOID:
+                counts.claims_ignored += 1  # a void is final, even within one chunk
+                continue
             fresh[key] = claim  # a repeat inside one chunk: the later one wins
+            continue
+        claim_id, frequency = found
+        if frequency == VOID and claim.frequency_code != VOID:
+            counts.claims_ignored += 1
             continue
         row = claim_row(claim, kind, submitted_on, file_id)
         for name in ("state", "paid_amount", "patient_responsibility", "adjusted_amount"):
@@ -100,7 +119,11 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
         session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(**row))
         session.execute(delete(ServiceLineRow).where(ServiceLineRow.claim_id == claim_id))
         bulk_insert(session, ServiceLineRow, line_rows(claim, claim_id))
-        counts.claims_replaced += 1
+        if claim.frequency_code == VOID:
+            counts.claims_voided += 1
+        else:
+            counts.claims_replaced += 1
+        existing[key] = (claim_id, claim.frequency_code)
     new = list(fresh.values())
     ids = insert_with_ids(session, ClaimRow,
                           [claim_row(c, kind, submitted_on, file_id) for c in new])

@@ -109,6 +109,8 @@ class ClaimRow(Base):
     service_to: Mapped[date | None]
     submitted_on: Mapped[date | None]
     billing_npi: Mapped[str | None] = mapped_column(String(10))
+    other_payer_ids: Mapped[str | None] = mapped_column(String(200))
+    """The 2330B NM109 ids of the claim's other payers (loops 2320/2330), comma-separated."""
     document: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="pending")
     paid_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
@@ -275,8 +277,12 @@ class ReconcileRunRow(Base):
 
 
 class MatchRecordRow(Base):
-    """One match decision, append-only: level (claim, line, reversal, plb, state), the
-    decision, the rule that made it and a reason in words (no PHI).
+    """One match decision, append-only: level, the decision, the rule that made it and a
+    reason in words (no PHI). Since migration 0003 the engine records one ``state``
+    decision per settled claim whose reason is the evidence (amounts; each posting, the
+    rule that matched it and its disposition; reversal pairings; line rules with counts),
+    a ``claim`` decision per unmatched payment and a ``plb`` decision per PLB link; older
+    runs also recorded ``claim``/``line``/``reversal`` decisions one by one.
 
     The row ids it names are kept as recorded, without foreign keys: an audit log outlives
     what it talks about (a replaced claim's lines), and half a million decisions a run
@@ -297,7 +303,10 @@ class MatchRecordRow(Base):
     provider_adjustment_id: Mapped[int | None]
     decision: Mapped[str] = mapped_column(String(20))
     rule: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 TABLES = Base.metadata
+
+# the batch journal's tables live on the same metadata (migration 0003 creates them)
+from claimhouse.store import _batch_tables  # noqa: E402, F401 - registers them

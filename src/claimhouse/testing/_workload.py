@@ -7,12 +7,16 @@ deductible, partially paid (one line never adjudicated), denied (CLP02 4), rever
 re-paid (CLP02 22 then a corrected payment), reversed for good, split over two 835s,
 primary then secondary (NM1*TT crossover, CLP02 2 with OA-23), paid twice then
 recovered by a PLB WO naming the claim, SVC06 (payer changed the code), pending (no
-remit). Besides: unmatched remits (a CLP01 no claim carries), PLB L6 interest, and one
+remit), voided (paid, then an 837 frequency 8 voids it and the payer reverses the payment)
+and voided before the payer reversed (the payment still stands, awaiting the reversal).
+The void 837s are :attr:`Workload.voids` (load them after, or before, the claims: a void
+is final either way). Besides: unmatched remits (a CLP01 no claim carries), PLB L6 interest, and one
 remittance sent twice (same TRN; it must post once).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,12 +47,13 @@ from claimhouse.models._remittance_claim import ClaimPayment, PaymentAdjustment,
 from claimhouse.models._remittance_parts import EntityName, ReferenceId, RemarkCode
 
 CASES = ("paid", "copay", "zero-pay", "partial", "denied", "reversed-repaid", "reversed",
-         "split", "secondary", "overpaid-recovered", "svc06", "pending")
+         "split", "secondary", "overpaid-recovered", "svc06", "pending", "voided",
+         "voided-unreversed")
 EXPECTED_STATE = {
     "paid": "paid", "copay": "paid", "zero-pay": "paid", "partial": "partially paid",
     "denied": "denied", "reversed-repaid": "paid", "reversed": "reversed", "split": "paid",
     "secondary": "paid", "overpaid-recovered": "overpaid", "svc06": "paid",
-    "pending": "pending",
+    "pending": "pending", "voided": "voided", "voided-unreversed": "voided",
 }
 PAYERS = (("ACME HEALTH PLAN", "ACME1", "1111111111"),
           ("PRAIRIE MUTUAL", "PRAIR", "1222222222"),
@@ -72,13 +77,21 @@ class Expected:
 
 @dataclass(slots=True)
 class Workload:
-    """Claims by payer, remittances (in payment order; one is repeated on purpose), truth."""
+    """Claims by payer, remittances (in payment order; one is repeated on purpose), truth.
+
+    ``voids`` are 837 frequency-8 claims voiding some of ``claims`` (same patient control
+    number and payer); :meth:`all_claims` is what a biller sends: the claims, then voids."""
 
     claims: list[Claim]
     remittances: list[Remittance]
     expected: dict[str, Expected]
     unmatched_pcns: list[str] = field(default_factory=list)
     duplicate_traces: list[str] = field(default_factory=list)
+    voids: list[Claim] = field(default_factory=list)
+
+    def all_claims(self) -> list[Claim]:
+        """Every 837 claim: the originals, then the voids."""
+        return [*self.claims, *self.voids]
 
     def posted_remittances(self) -> list[Remittance]:
         """The remittances that must post: the repeated one counts once."""
@@ -253,6 +266,7 @@ def generate_workload(n_claims: int, *, seed: int = 835, per_check: int = 1000) 
     plbs: dict[tuple[int, str], list[ProviderAdjustmentAmount]] = {}
     secondary: list[ClaimPayment] = []
     unmatched: list[str] = []
+    voids: list[Claim] = []
 
     def post(p: int, rnd: str, clp: ClaimPayment) -> None:
         rounds.setdefault((p, rnd), []).append(clp)
@@ -271,6 +285,14 @@ def generate_workload(n_claims: int, *, seed: int = 835, per_check: int = 1000) 
         elif case == "partial":
             paid = [_clp(claim, "1", icn + "A", _lines(claim, case, slice(0, 2)))]
             post(p, "1", paid[0])
+        elif case in ("voided", "voided-unreversed"):
+            paid = [_clp(claim, "1", icn + "A", _lines(claim, case))]
+            post(p, "1", paid[0])
+            voids.append(dataclasses.replace(claim, frequency_code="8",
+                                             payer_claim_control_number=icn + "A"))
+            if case == "voided":  # the payer takes the payment back after the void
+                paid.append(_clp(claim, "22", icn + "A", _lines(claim, case, sign=-1)))
+                post(p, "2", paid[-1])
         elif case in ("reversed-repaid", "reversed"):
             original = _clp(claim, "1", icn + "A", _lines(claim, case))
             reversal = _clp(claim, "22", icn + "A", _lines(claim, case, sign=-1))
@@ -299,7 +321,7 @@ def generate_workload(n_claims: int, *, seed: int = 835, per_check: int = 1000) 
                 "WO", claim.patient_control_number, paid[1].paid_amount))
         net = sum((c.paid_amount or Decimal(0) for c in paid), Decimal("0.00"))
         current = [c for c in paid if c.status_code != "22"]
-        if case == "reversed":
+        if case in ("reversed", "voided"):
             current = []
         elif case in ("reversed-repaid", "secondary"):
             current = current[-1:]
@@ -323,4 +345,4 @@ def generate_workload(n_claims: int, *, seed: int = 835, per_check: int = 1000) 
     if remittances and remittances[0].payment:
         duplicates.append(remittances[0].payment.trace_number or "")
         remittances.append(remittances[0])
-    return Workload(claims, remittances, expected, unmatched, duplicates)
+    return Workload(claims, remittances, expected, unmatched, duplicates, voids)

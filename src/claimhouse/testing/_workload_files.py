@@ -1,5 +1,6 @@
 """The synthetic workload as real X12 files, through the project's own writers: one 837P
-per payer (chunked), one 835 per remittance (the repeated remittance in its own file, so
+per payer (chunked), then one 837P per payer with the voids (frequency 8), one 835 per
+remittance (the repeated remittance in its own file, so
 only its TRN, not its bytes, gives it away). Same workload and clock, same bytes."""
 
 from __future__ import annotations
@@ -33,19 +34,21 @@ def write_workload(workload: Workload, folder: Path, *, claims_per_file: int = 5
     private_dir(folder)
     numbers = SequentialControlNumbers(start=1001)
     out = WorkloadFiles([], [])
-    for name, payer_id, _ in PAYERS:
-        mine = [c for c in workload.claims if c.payer.id == payer_id]
-        for k in range(0, len(mine), claims_per_file):
-            batch = ClaimBatch(submitter=Submitter(name="SYNTHETIC FAMILY CLINIC",
-                                                   id=SUBMITTER_ID),
-                               receiver=Receiver(name=name, id=payer_id),
-                               claims=mine[k:k + claims_per_file],
-                               kind=ClaimKind.PROFESSIONAL, reference=f"{payer_id}{k:07d}")
-            path = folder / f"claims-{payer_id}-{k // claims_per_file + 1:03d}.837"
-            with open_private(path, "wb") as fh:
-                write_claim_batch(batch, fh, sender=SUBMITTER_ID, receiver=payer_id,
-                                  clock=CLOCK, control_numbers=numbers, newline=True)
-            out.claims.append(path)
+    for label, claims in (("claims", workload.claims), ("voids", workload.voids)):
+        for name, payer_id, _ in PAYERS:
+            mine = [c for c in claims if c.payer.id == payer_id]
+            for k in range(0, len(mine), claims_per_file):
+                batch = ClaimBatch(submitter=Submitter(name="SYNTHETIC FAMILY CLINIC",
+                                                       id=SUBMITTER_ID),
+                                   receiver=Receiver(name=name, id=payer_id),
+                                   claims=mine[k:k + claims_per_file],
+                                   kind=ClaimKind.PROFESSIONAL,
+                                   reference=f"{payer_id}{k:07d}")
+                path = folder / f"{label}-{payer_id}-{k // claims_per_file + 1:03d}.837"
+                with open_private(path, "wb") as fh:
+                    write_claim_batch(batch, fh, sender=SUBMITTER_ID, receiver=payer_id,
+                                      clock=CLOCK, control_numbers=numbers, newline=True)
+                out.claims.append(path)
     for n, remittance in enumerate(workload.remittances, start=1):
         payer = remittance.payer.references[0].value if remittance.payer and \
             remittance.payer.references else "PAYER"
