@@ -163,3 +163,38 @@ def test_secondary_claim_arriving_later_takes_its_payment(db_url: str) -> None:
     assert rows[claim.payer.id].patient_responsibility == payments["1"].patient_responsibility
     assert rules["2"].startswith("pcn+payer")
     store.close()
+
+
+def test_other_payer_ids_stored_and_used_for_matching(db_url: str) -> None:
+    """The claim's 2330B other-payer ids are stored (claims.other_payer_ids) and a payment
+    from that payer matches as secondary even when its CLP02 says primary."""
+    from claimhouse.models import OtherPayer, OtherSubscriber
+    from claimhouse.models._remittance import ClaimGroup, RemittancePayer
+    from claimhouse.models._remittance_parts import ReferenceId
+    from claimhouse.testing._workload import SECONDARY
+
+    work = generate_workload(12)
+    claim = work.claims[0]  # the "paid" case, billed to ACME1
+    other = OtherPayer(payer_responsibility="S", relationship="18",
+                       subscriber=OtherSubscriber(last_name="SUBSCRIBER0", member_id="G1"),
+                       payer_name=SECONDARY[0], payer_id=SECONDARY[1])
+    claim = dataclasses.replace(claim, other_payers=[other])
+    cp = next(c for r in work.remittances for c in r.claims()
+              if c.patient_control_number == claim.patient_control_number)
+    first = work.remittances[0]
+    assert first.payment is not None
+    remittance = dataclasses.replace(
+        first, payment=dataclasses.replace(first.payment, trace_originator=SECONDARY[2],
+                                           trace_number="MG-1"),
+        payer=RemittancePayer(name=SECONDARY[0], references=[ReferenceId("2U", SECONDARY[1])]),
+        claim_groups=[ClaimGroup(number="1", claims=[cp])], provider_adjustments=[])
+    store = open_store(db_url)
+    with store.session() as s:
+        add_claims(s, [claim])
+        add_remittances(s, [remittance])
+    reconcile(store)
+    with store.session() as s:
+        assert s.execute(select(ClaimRow.other_payer_ids)).scalar_one() == SECONDARY[1]
+        rule = s.execute(select(ClaimPaymentRow.match_rule)).scalar_one()
+    assert rule is not None and rule.startswith("pcn+secondary"), rule
+    store.close()
