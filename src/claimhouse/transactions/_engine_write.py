@@ -199,6 +199,10 @@ def _too_many(seg_id: str, pos: int, end: int) -> None:
                      "definition allows")
 
 
+def _too_many_groups(seg_id: str, most: int) -> None:
+    raise WriteError(f"{seg_id}: more than {most} repeated groups in one segment")
+
+
 def _too_many_comps(seg_id: str, pos: int) -> None:
     raise WriteError(f"{seg_id}{pos:02d}: more components than the definition allows")
 
@@ -268,7 +272,8 @@ def write_loop(w: SegmentWriter, ldef: LoopDef, obj: Any) -> None:
     if hit is None or hit[0] is not ldef:
         helpers = {"_fmt": format_value, "_generic": _generic,
                    "_generic_segment": _generic_segment, "_extras": _extras,
-                   "_too_many": _too_many, "_too_many_comps": _too_many_comps}
+                   "_too_many": _too_many, "_too_many_comps": _too_many_comps,
+                   "_too_many_groups": _too_many_groups}
         hit = _COMPILED[id(ldef)] = (ldef, compile_writer(ldef, helpers))
     fn = hit[1].bind(w.d.element, w.d.component)
     cx = _Collect(w, [], [])

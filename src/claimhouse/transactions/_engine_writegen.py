@@ -11,8 +11,8 @@ generic writer (:mod:`._engine_write`) gives, whose rules it follows:
   before its first child loop; a loop holding stand-ins (``!SEG``) is written generically;
 - a ``self``/``object`` segment when any of its fields is set (``None`` and ``[]`` are
   unset), the trigger always, an object's last segment when nothing else of it was;
-- list items one segment each; ``<repeat>`` segments (CAS, HI, PER) through the generic
-  code (they are few);
+- list items one segment each, nested-list ``<repeat>`` groups (HI, PER) in place; a
+  flattening ``<repeat>`` (CAS) through the generic code;
 - a constant qualifier where its position has no value; trailing empty elements and
   components dropped.
 
@@ -136,6 +136,60 @@ def _segment_lines(seg: SegmentDef, src: str, force: str, g: _Gen, ind: str,
     return [ind + s for s in lines]
 
 
+def _simple_nested(seg: SegmentDef) -> bool:
+    """A nested-list ``<repeat>`` the generator handles: plain elements in the segment, no
+    ranges, the qualifier before the groups."""
+    rep = seg.repeat
+    return (rep is not None and rep.list_attr is not None and seg.target == "list"
+            and all(e.comp is None and e.to is None for e in seg.elements)
+            and all(e.to is None for e in rep.elements)
+            and (seg.match_pos is None or seg.match_pos < rep.start))
+
+
+def _nested_repeat_lines(seg: SegmentDef, g: _Gen, ind: str) -> list[str]:
+    """A list segment whose element groups feed a nested list (HI codes, PER numbers):
+    plain elements only in the segment, plain or single components in the groups."""
+    rep = seg.repeat
+    assert rep is not None and rep.list_attr is not None
+    top = max([e.pos for e in seg.elements] + [seg.match_pos or 0, 0])
+    width = rep.start - 1 + rep.max * rep.size
+    lines = [f"p = [{seg.seg_id!r}" + ', ""' * max(top, width) + "]"]
+    for e in seg.elements:
+        v = g.var()
+        lines += [f"{v} = it.{e.field}", f"if {v} is not None:",
+                  f"    p[{e.pos}] = {_expr(e.kind, v)}"]
+    if seg.constant is not None and seg.match_pos is not None:
+        at = [e.field for e in seg.elements if e.pos == seg.match_pos]
+        if at:
+            lines += [f"if it.{at[0]} is None:", f"    p[{seg.match_pos}] = {seg.constant!r}"]
+        else:
+            lines.append(f"p[{seg.match_pos}] = {seg.constant!r}")
+    lines += [f"subs = it.{rep.list_attr}", f"if len(subs) > {rep.max}:",
+              f"    _too_many_groups({seg.seg_id!r}, {rep.max})", "joined = []",
+              f"b = {rep.start - 1}", "for sub in subs:"]
+    comps: dict[int, list[ElementDef]] = {}
+    for e in rep.elements:
+        if e.comp is None:
+            v = g.var()
+            lines += [f"    {v} = sub.{e.field}", f"    if {v} is not None:",
+                      f"        p[b + {e.pos}] = {_expr(e.kind, v)}"]
+        else:
+            comps.setdefault(e.pos, []).append(e)
+    for pos, specs in comps.items():
+        cw = max(s.comp or 0 for s in specs) + 1
+        cvars = [g.var() for _ in specs]
+        lines += [f"    {v} = sub.{sp.field}" for v, sp in zip(cvars, specs, strict=True)]
+        lines += ["    if " + " or ".join(f"{v} is not None" for v in cvars) + ":",
+                  "        c = [" + ", ".join(['""'] * cw) + "]"]
+        for v, sp in zip(cvars, specs, strict=True):
+            lines += [f"        if {v} is not None:",
+                      f"            c[{sp.comp or 0}] = {_expr(sp.kind, v)}"]
+        lines += ["        vals += c", f"        joined.append((b + {pos}, cs.join(c).rstrip(cs)))"]
+    lines += [f"    b += {rep.size}", "vals += p", "for k, x in joined:", "    p[k] = x",
+              "out.append(es.join(p).rstrip(es))"]
+    return [ind + x for x in lines]
+
+
 def _is_list(els: list[ElementDef], name: str) -> bool:
     return any(e.field == name and e.to is not None for e in els)
 
@@ -174,6 +228,10 @@ def _loop_source(ldef: LoopDef, name: str, child_names: dict[int, str],
                           f"        {fn}(it, out, vals, cx)"]
             continue
         seg = child
+        if _simple_nested(seg):
+            lines += [f"    for it in o.{seg.attr}:"]
+            lines += _nested_repeat_lines(seg, g, "        ")
+            continue
         if seg.repeat is not None:
             key = f"{name}_seg{i}"
             generic[key] = seg
