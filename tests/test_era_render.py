@@ -158,3 +158,14 @@ def test_segments_that_did_not_convert_are_named_not_dropped_silently() -> None:
         out = era(build_835(body), fmt)
         assert out.count("1 CAS segment(s) did not (fully) convert") == 1
         assert out.count("1 PLB segment(s) did not (fully) convert") == 1
+
+
+def test_an_004010_835_is_read_with_a_note(tmp_path: Path) -> None:
+    old = tmp_path / "old.835"
+    old.write_bytes(build_835(PHI).replace(b"005010X221A1", b"004010X091A1"))
+    res = CliRunner().invoke(cli, ["era", str(old)])
+    assert res.exit_code == 0, res.output
+    assert "Note: this set declares 004010X091A1; read with the 005010X221A1 definition" in (
+        res.output)
+    assert "is not 005010X221A1; read with that definition" in res.output  # the warning
+    assert re.search(r"Payment \(BPR02\)\s+180\.00   ✓ balanced", res.output)

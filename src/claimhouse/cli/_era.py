@@ -26,8 +26,9 @@ def era_command(file: str, fmt: str, output: str, mask: bool) -> None:
     charge / allowed / paid / patient responsibility, adjustments with their CARC text,
     RARC remarks, and the service lines; provider adjustments (PLB); totals that balance.
 
-    Exits 1 when the file has envelope errors, sets that are not 5010 835s, or a
-    remittance whose totals do not balance (it is still printed)."""
+    An 835 of another guide (004010X091A1) is read with the 5010 definition, with a note.
+    Exits 1 when the file has envelope errors, sets that are not 835s, or a remittance
+    whose totals do not balance (it is still printed)."""
     masker = Masker(enabled=True) if mask else None
     if output == "-":
         outcome = write_era(file, sys.stdout, fmt=fmt, masker=masker)
@@ -39,7 +40,10 @@ def era_command(file: str, fmt: str, output: str, mask: bool) -> None:
         except OSError as exc:
             raise click.FileError(output, exc.strerror) from None
     for s in outcome.skipped:
-        click.echo(f"warning: transaction set {s} is not a 5010 835; skipped", err=True)
+        click.echo(f"warning: transaction set {s} is not an 835; skipped", err=True)
+    for s in outcome.other_guides:
+        click.echo(f"warning: 835 set {s} is not 005010X221A1; read with that definition",
+                   err=True)
     errors = [f for f in outcome.findings if f.severity.value == "error"]
     for f in errors:
         click.echo(f"error: {f}", err=True)
@@ -47,6 +51,6 @@ def era_command(file: str, fmt: str, output: str, mask: bool) -> None:
         click.echo(f"error: {outcome.unbalanced} remittance(s) do not balance "
                    "(sum of CLP04 - sum of PLB != BPR02)", err=True)
     if outcome.remittances == 0:
-        click.echo("error: no 5010 835 transaction set in the file", err=True)
+        click.echo("error: no 835 transaction set in the file", err=True)
     if errors or outcome.skipped or outcome.unbalanced or outcome.remittances == 0:
         sys.exit(1)

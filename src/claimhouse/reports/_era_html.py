@@ -135,7 +135,9 @@ def header_html(h: EraHeader) -> str:
             f"<h2>Remittance {h.number} <span class=\"note\">835 set {_e(h.control_number)}"
             f", interchange {_e(h.interchange)}</span></h2>"
             f'<div class="cards">{_party("Payer", h.payer)}{_party("Payee", h.payee)}'
-            f"{payment}</div>\n")
+            f"{payment}</div>"
+            + (f'<p class="note">Note: {_e(h.guide_note)}</p>' if h.guide_note else "")
+            + "\n")
 
 
 def _adj_rows(adjs: list[EraAdjustment], sub: bool) -> str:

@@ -142,6 +142,8 @@ class EraHeader:
     trace_number: str
     payment_date: date | None
     production_date: date | None
+    guide_note: str | None = None
+    """Set when the 835 declares another guide than 005010X221A1 (read with it anyway)."""
 
 
 @dataclass(slots=True)
@@ -193,7 +195,9 @@ class EraOutcome:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    """"<ST01> <version> (set <ST02>)" of each set that is not a 5010 835."""
+    """"<ST01> <version> (set <ST02>)" of each set that is not an 835."""
+    other_guides: list[str] = field(default_factory=list)
+    """835 sets of another guide (e.g. 004010X091A1), read with the 5010 definition."""
     remittances: int = 0
     unbalanced: int = 0
 
@@ -379,12 +383,20 @@ def era_parts(source: Source, outcome: EraOutcome, *, masker: Masker | None = No
     reader = EnvelopeReader(source, name=name)
     for ts in reader.transaction_sets():
         binding, ts = resolve(ts)
-        if binding is None or binding.name != "835":
-            outcome.skipped.append(f"{ts.info.id} {ts.info.version or ts.group.version or '?'}"
-                                   f" (set {ts.info.control_number})")
+        version = ts.info.version or ts.group.version or ""
+        if ts.info.id != "835":
+            outcome.skipped.append(f"{ts.info.id} {version or '?'} (set {ts.info.control_number})")
             for _ in ts.segments:
                 pass
             continue
+        # an 835 of another guide (004010X091A1, or a placeholder GS08) is read with the
+        # 5010 definition - its BPR/TRN/N1/CLP/CAS/NM1/SVC/PLB are laid out alike - and says so
+        guide_note = None if binding is not None and binding.name == "835" else (
+            f"this set declares {version or 'no version'}; read with the 005010X221A1 "
+            "definition")
+        if guide_note is not None:
+            outcome.other_guides.append(f"{version or 'no version'} (set "
+                                        f"{ts.info.control_number})")
         outcome.remittances += 1
         number, control = outcome.remittances, ts.info.control_number
         interchange = ts.interchange.control_number
@@ -397,6 +409,7 @@ def era_parts(source: Source, outcome: EraOutcome, *, masker: Masker | None = No
             if isinstance(ev.item, ClaimPayment):
                 if header is None:
                     header = header_view(ev.partial(0), number, control, interchange)
+                    header.guide_note = guide_note
                     yield header
                 claims += 1
                 view = claim_view(ev.item, claims, mask)
@@ -407,6 +420,7 @@ def era_parts(source: Source, outcome: EraOutcome, *, masker: Masker | None = No
             elif isinstance(ev.item, Remittance):
                 if header is None:
                     header = header_view(ev.item, number, control, interchange)
+                    header.guide_note = guide_note
                     yield header
                 plb = _plb(ev.item)
                 totals = EraTotals(claims=claims, charge=charge, paid=paid,

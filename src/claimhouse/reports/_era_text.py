@@ -90,6 +90,8 @@ def header_text(h: EraHeader) -> list[str]:
                f"Payment date {_d(h.payment_date) or '-'}"
                + (f"    Produced {_d(h.production_date)}" if h.production_date else ""))
     out.append(f"         {h.handling}")
+    if h.guide_note:
+        out += _wrap(f"Note: {h.guide_note}", 0)
     return out
 
 
