@@ -259,3 +259,21 @@ def test_aging_buckets_match_claim_ages(db_url: str, work: Workload) -> None:
                  for r in json.loads(result.stdout) if r["payer"] != "TOTAL"}
         assert aging == {p: dict(v) for p, v in expected.items()}
         assert len({b for v in aging.values() for b in v}) >= 2  # the ages spread
+
+
+def test_tables_without_javascript(chromium: Any, dashboard: Path, work: Workload) -> None:
+    """With scripts off the worklists are still there, in their order (no filter box)."""
+    page = chromium.open(dashboard)
+    context = page.page.context.browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(dashboard.resolve().as_uri(), wait_until="load")
+        pcns = plain.eval_on_selector_all("#t-denials-worklist tbody tr",
+                                          "rows => rows.map(r => r.cells[0].textContent)")
+        assert sorted(pcns) == sorted(p for p, t in work.expected.items()
+                                      if t.state == "denied")
+        assert plain.locator("input.filter").count() == 0
+        assert "BILLED" in plain.inner_text("#tile-billed")
+    finally:
+        context.close()
+    assert page.page.locator("input.filter").count() >= 4  # the script adds them
