@@ -12,7 +12,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from claimhouse.reports._era import ERA_FORMATS, write_era
     from claimhouse.reports._explain import explain
+    from claimhouse.reports._mask import Masker
     from claimhouse.reports._reconciliation import (
         BUCKETS,
         REPORTS,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from claimhouse.reports._table import FORMATS, Section, render
 
 _WHERE = {
+    "ERA_FORMATS": "_era", "write_era": "_era", "Masker": "_mask",
     "explain": "_explain",
     "BUCKETS": "_reconciliation", "REPORTS": "_reconciliation",
     "ReportFilter": "_reconciliation", "aging_report": "_reconciliation",
@@ -48,8 +51,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BUCKETS",
+    "ERA_FORMATS",
     "FORMATS",
     "REPORTS",
+    "Masker",
     "ReportFilter",
     "Section",
     "aging_report",
@@ -60,4 +65,5 @@ __all__ = [
     "render",
     "summary_report",
     "unmatched_report",
+    "write_era",
 ]
