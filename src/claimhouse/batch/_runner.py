@@ -26,6 +26,7 @@ import errno
 import fcntl
 import os
 import socket
+import stat
 import threading
 import time
 import uuid
@@ -219,7 +220,7 @@ class Runner:
                 summary.vanished += 1
                 self._emit("vanished", job, "file disappeared before it was claimed")
                 return job
-            if not work.is_symlink():
+            if stat.S_ISREG(work.lstat().st_mode):
                 os.chmod(work, 0o600)  # PHI at rest: owner only
             fault_point("moved-to-work")
         staging = self.layout.staging(job.id, job.attempts)
@@ -227,7 +228,7 @@ class Runner:
         sha: str | None = None
         size = work.lstat().st_size
         record_sha = False
-        if work.is_symlink():
+        if not stat.S_ISREG(work.lstat().st_mode):  # a symlink, FIFO (would block), socket...
             outcome = FileOutcome.rejected("not a regular file")
         elif not starts_like_x12(work):  # junk is rejected without reading all of it
             outcome = self.pipeline.process(work, job.info)
