@@ -69,6 +69,8 @@ ENVELOPE_CODES: dict[str, FindingCode] = {c.code: c for c in (
     FindingCode("st-duplicate-control", "Two transaction sets of one group share an ST02.",
                 ik5="23", fix="Give every transaction set of a group a unique control number."),
     FindingCode("st-missing-id", "ST01 or ST02 is missing.", ik5="6"),
+    FindingCode("st-empty", "The transaction set has no segment between ST and SE.", ik5="5",
+                fix="Send the transaction's segments, or no transaction set at all."),
     FindingCode("st-version-mismatch", "ST03 names another implementation guide than GS08.",
                 ik5="19", fix="Make ST03 and GS08 name the same implementation guide."),
     FindingCode("st-version-addenda", "ST03 and GS08 name different addenda of one guide.",

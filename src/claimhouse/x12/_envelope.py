@@ -330,6 +330,10 @@ class EnvelopeReader:
         for element, ok, message in checks:
             if not ok:
                 self._add("isa-invalid-value", seg, message, element=element)
+        if f[11][:5].isdigit() and f[11][:5] >= "00402" and f[10] in (
+                delims.element, delims.component, delims.segment):
+            self._add("isa-invalid-value", seg, "ISA11 (repetition separator) is another "
+                      "delimiter", element=11)
         key = (f[4], f[5].rstrip(), f[12])
         if key in self._seen_isa:
             self._add("isa-duplicate-control", seg, element=13)
@@ -357,6 +361,12 @@ class EnvelopeReader:
         self._finish(seg, "GS")
         f = [*seg.elements[1:9], *[""] * max(0, 9 - len(seg.elements))]
         self._group = GroupInfo(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], seg.ordinal)
+        delims = self._interchange.delimiters
+        if delims.segment in "\r\n" and seg.elements[-1].endswith(delims.component):
+            # "...*P*~" + line end: ISA16 is missing, so the real terminator was read as
+            # ISA16 and the line end as the terminator; every segment ends in that "~".
+            self._add("isa-unreadable", seg, "ISA16 (component separator) is missing: the "
+                      "segment terminator was read in its place", element=8)
         self._interchange.groups.append(self._group)
         if f[5] in self._seen_gs:
             self._add("gs-duplicate-control", seg, element=6)
@@ -410,6 +420,8 @@ class EnvelopeReader:
             return
         ts.segment_count += 1
         ts.declared_count = seg.get(1)
+        if ts.segment_count == 2:
+            self._add("st-empty", seg)
         if seg.get(2) != ts.control_number:
             self._add("se-control-mismatch", seg, element=2)
         if seg.get(1) != str(ts.segment_count):

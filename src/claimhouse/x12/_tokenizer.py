@@ -153,6 +153,10 @@ class Tokenizer:
             iea_mark = term + "IEA"  # a segment terminator followed by an IEA segment id
             parts = buf.split(term)
             rest = parts.pop()
+            if parts and len(parts[0]) > MAX_SEGMENT_LENGTH:  # the one carried across chunks
+                raise SegmentTooLongError(
+                    f"a segment is longer than {MAX_SEGMENT_LENGTH} bytes; the file is not "
+                    "read past it", source=self.name, offset=base)
             pos = base
             resync = False
             layout = "\n" in buf or "\r" in buf  # else no segment needs trimming
@@ -168,10 +172,9 @@ class Tokenizer:
                 pos += len(raw) + 1
                 if layout:
                     if raw and raw[0] in _LAYOUT:
-                        text = raw.lstrip(_LAYOUT)
-                        if not text:
-                            continue
-                        start += len(raw) - len(text)
+                        text = raw.lstrip(_LAYOUT)  # "" for "~\n~": an empty segment
+                        if text:
+                            start += len(raw) - len(text)
                     else:
                         text = raw
                     if text and text[-1] in _CRLF:
