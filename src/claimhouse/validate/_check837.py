@@ -161,6 +161,8 @@ class Check837:
         proc_el, charge_el, pointer_el = {"SV1": (1, 2, 7), "SV2": (2, 3, 0),
                                           "SV3": (1, 2, 11)}[tag]
         line.charge = _dec(seg.get(charge_el))
+        if self.level >= 3 and line.charge is not None and line.charge < 0:
+            self.ctx.add("line-charge-negative", seg, element=charge_el, loop="2400")
         comps = self.ctx.split(seg.get(proc_el))
         if len(comps) > 1 and comps[0] == "HC":
             line.procedure = comps[1]

@@ -134,6 +134,9 @@ VALIDATION_CODES: dict[str, FindingCode] = {c.code: c for c in (
           "claim-level adjustments (2320 CAS) do not equal its paid amount (2320 AMT*D).", 3,
           "Make the other payer's AMT*D equal the sum of its SVD02 line payments less its "
           "claim-level CAS amounts."),
+    _rule("line-charge-negative", "A service line charge (SV102/SV203/SV302) is negative.", 3,
+          "Correct a claim by voiding (CLM05-3 8) or replacing (7) it, never with negative "
+          "charges (X12 RFI 2499)."),
     # -- level 4: inter-segment rules --------------------------------------------------------
     _rule("hl-not-sequential", "HL01 is not numeric, not unique, or does not count 1, 2, 3 "
           "in order.", 4, "Number the HL segments 1, 2, 3 … in the order they appear."),

@@ -86,6 +86,8 @@ class _Pass:
                 self.gcn = None
             elif self.checker is not None:
                 self.checker.segment(seg)
+        if any(f.code == "segment-too-long" for f in self.reader.findings):
+            self.checker = None  # the set was cut short: its balance means nothing
         self._end_set()
 
     def _charset(self, seg: Segment) -> None:
