@@ -11,7 +11,7 @@ import os
 from typing import TextIO
 
 from claimhouse.reports._era_html import write_html
-from claimhouse.reports._era_model import EraOutcome, era_parts
+from claimhouse.reports._era_read import EraOutcome, era_parts
 from claimhouse.reports._era_text import write_text
 from claimhouse.reports._mask import Masker
 from claimhouse.x12 import Source
