@@ -78,7 +78,8 @@ def _expected_chart(pve: Section) -> str:
     desc = "Expected and paid per payer: " + "; ".join(
         f"{r['payer']} expected {money(r['expected'])}, paid {money(r['paid'])}, "
         f"difference {money(r['difference'], sign=True)}" for r in pve.rows) + "."
-    svg = grouped_bar_chart("expected", "Paid vs expected per payer", desc, payers, series)
+    svg = (grouped_bar_chart("expected", "Paid vs expected per payer", desc, payers, series)
+           if payers else '<p class="note">No adjudicated claims.</p>')
     note = ('<p class="note">Expected = billed &minus; patient responsibility &minus; the '
             f"write-offs a contract explains (CARC {', '.join(EXPECTED_CARCS)}); anything "
             "else held back, and billed lines not adjudicated, count as short. Covers claims "
@@ -90,10 +91,11 @@ def _days_chart(days: Section) -> str:
     bars = [Bar(f"{r['days']}", r["claims"], f"{r['claims']:,}") for r in days.rows]
     middle = days.rows[0]["median_days"] if days.rows else None
     total = sum(r["claims"] for r in days.rows)
-    desc = (f"Claims by days from submission to first payment (median {middle} days): "
+    median = f"median {middle} days" if middle is not None else "no median"
+    desc = (f"Claims by days from submission to first payment ({median}): "
             + "; ".join(f"{b.label} days {b.text} claims" for b in bars) + ".")
     svg = column_chart("days", "Days to payment", desc, bars,
-                       caption=f"{total:,} paid claims, median {middle} days; "
+                       caption=f"{total:,} paid claims, {median}; "
                                "days from submission (or service) to first payment")
     return _figure("Days to payment", svg, "", days)
 
