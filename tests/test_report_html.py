@@ -277,3 +277,16 @@ def test_tables_without_javascript(chromium: Any, dashboard: Path, work: Workloa
     finally:
         context.close()
     assert page.page.locator("input.filter").count() >= 4  # the script adds them
+
+
+def test_masked_dashboard_in_chromium(chromium: Any, sqlite_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "masked.html"
+    report(sqlite_db, "dashboard", "html", "--mask", "-o", str(out))
+    shot = ARTIFACTS / "report-dashboard-masked.png"
+    page = chromium.open(out, screenshot=shot)
+    print(f"screenshot: {shot}")
+    assert page.console_errors == [] and page.blocked_requests == []
+    names = page.page.eval_on_selector_all(
+        "#t-patient-balances tbody tr", "rows => rows.map(r => r.cells[1].textContent)")
+    assert names and all(re.fullmatch(r"PATIENT-[0-9A-F]{6}", n) for n in names)
+    assert "SUBSCRIBER" not in page.text
