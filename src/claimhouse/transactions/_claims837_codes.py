@@ -26,8 +26,19 @@ def parse_d8(text: str | None) -> date | None:
         return None
 
 
+_D8: dict[date, str] = {}
+
+
 def d8(value: date) -> str:
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+    """CCYYMMDD (cached: a batch repeats few dates)."""
+    text = _D8.get(value)
+    if text is None:
+        text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        if type(value) is date:  # not a datetime (equal to a date only at midnight)
+            if len(_D8) > 20_000:
+                _D8.clear()
+            _D8[value] = text
+    return text
 
 
 def parse_period(fmt: str | None, text: str | None

@@ -33,6 +33,7 @@ from claimhouse.transactions._claims837_write import (
     billing_level,
     claim_loop,
     patient_level,
+    payer_name,
     subscriber_level,
 )
 
@@ -110,8 +111,11 @@ def _patients(groups: list[_Pat], parent: str, kind: Any, hl: _Counter
 
 def _subscribers(groups: list[_Sub], parent: str, kind: Any, hl: _Counter
                  ) -> Iterator[DSubscriberLevel]:
+    payer: tuple[Payer, DName] | None = None  # consecutive levels mostly share a payer
     for g in groups:
-        sl = subscriber_level(g.subscriber, g.payer)
+        if payer is None or payer[0] is not g.payer:
+            payer = (g.payer, payer_name(g.payer))
+        sl = subscriber_level(g.subscriber, g.payer, payer[1])
         sl.hl_id, sl.parent_id = hl.next(), parent
         sl.hl_child = "1" if g.patients else "0"
         sl.claims = cast(list[DClaim], _claims(g.claims, kind))

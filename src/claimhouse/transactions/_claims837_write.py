@@ -8,6 +8,7 @@ hierarchy from them.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 from claimhouse.models import (
     Address,
@@ -115,8 +116,18 @@ def billing_level(bp: BillingProvider) -> DBillingLevel:
                          pay_to_plan=plan, extra_segments=list(bp.level_extra_segments))
 
 
-def subscriber_level(sub: Subscriber, pay: Payer) -> DSubscriberLevel:
-    """2000B SBR, 2010BA subscriber, 2010BB payer."""
+def payer_name(pay: Payer) -> DName:
+    """2010BB."""
+    return DName("PR", "2", pay.name, id_qualifier=pay.id_qualifier, id=pay.id,
+                 address=_address(pay.address),
+                 refs=_refs(pay.references) + _refs(pay.billing_provider_references),
+                 extra_segments=pay.extra_segments)
+
+
+def subscriber_level(sub: Subscriber, pay: Payer, payer: DName | None = None
+                     ) -> DSubscriberLevel:
+    """2000B SBR, 2010BA subscriber, 2010BB payer (``payer``: its 2010BB, when already
+    built for an earlier level of the same payer)."""
     refs = []
     if sub.ssn:
         refs.append(DRef("SY", sub.ssn))
@@ -128,17 +139,12 @@ def subscriber_level(sub: Subscriber, pay: Payer) -> DSubscriberLevel:
                    sub.member_id, _address(sub.address), dmg_format="D8" if has_dmg else None,
                    birth_date=sub.birth_date, gender=sub.gender, refs=refs,
                    contacts=_contacts([sub.contact] if sub.contact else []),
-                   extra_segments=list(sub.extra_segments))
-    payer = DName("PR", "2", pay.name, id_qualifier=pay.id_qualifier, id=pay.id,
-                  address=_address(pay.address),
-                  refs=_refs(pay.references) + _refs(pay.billing_provider_references),
-                  extra_segments=list(pay.extra_segments))
-    return DSubscriberLevel(payer_responsibility=sub.payer_responsibility,
-                            relationship=sub.relationship, group_number=sub.group_number,
-                            group_name=sub.group_name, insurance_type=sub.insurance_type,
-                            claim_filing_indicator=sub.claim_filing_indicator,
-                            subscriber=person, payer=payer,
-                            extra_segments=list(sub.level_extra_segments))
+                   extra_segments=sub.extra_segments)
+    return DSubscriberLevel(None, None, None, sub.payer_responsibility, sub.relationship,
+                            sub.group_number, sub.group_name, sub.insurance_type,
+                            sub.claim_filing_indicator, person,
+                            payer if payer is not None else payer_name(pay),
+                            extra_segments=sub.level_extra_segments)
 
 
 def patient_level(pat: Patient) -> DPatientLevel:
@@ -224,29 +230,38 @@ def _adjudication(a: LineAdjudication) -> DAdjudication:
 
 
 def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
-    """2400 (with 2410, 2420x, 2430) from a service line."""
-    q, code, mods, desc = _proc(line.procedure)
-    d = DLine(line_number=number if line.line_number is None else line.line_number,
-              revenue_code=line.revenue_code, proc_qualifier=q,
-              proc_code=code, modifiers=mods, proc_description=desc, charge=line.charge,
-              unit_basis=line.unit_basis, units=line.units, unit_rate=line.unit_rate,
-              non_covered=line.non_covered_charge, place_of_service=line.place_of_service,
-              pointers=[str(p) for p in line.diagnosis_pointers], emergency=line.emergency,
-              epsdt=line.epsdt, family_planning=line.family_planning,
-              copay_exempt=line.copay_exempt, oral_cavity=list(line.oral_cavity),
-              prosthesis=line.prosthesis)
-    d.teeth = [DTooth(t.qualifier, t.number, list(t.surfaces)) for t in line.teeth]
+    """2400 (with 2410, 2420x, 2430) from a service line. The loop models share the
+    service line's lists (they are written, not kept)."""
+    p = line.procedure
+    if p is None:
+        q = code = desc = None
+        mods: list[str] = []
+    else:
+        q, code, mods, desc = p.qualifier, p.code, p.modifiers, p.description
+    ptrs = line.diagnosis_pointers
+    d = DLine(number if line.line_number is None else line.line_number, line.revenue_code, q,
+              code, mods, desc, line.charge, line.unit_basis, line.units, line.unit_rate,
+              line.non_covered_charge, line.place_of_service,
+              [str(x) for x in ptrs] if ptrs else [], line.emergency, line.epsdt,
+              line.family_planning, line.copay_exempt, line.oral_cavity, line.prosthesis)
+    if line.teeth:
+        d.teeth = [DTooth(t.qualifier, t.number, t.surfaces) for t in line.teeth]
     if line.service_date is not None:
-        fmt, value = format_period(line.service_date, line.service_date_end)
-        d.dates.append(DDate("472", fmt, value))
-    d.dates += [DDate(o.qualifier, *format_period(o.start, o.end, o.time))
-                for o in line.other_dates]
-    d.amounts = [DAmount(a.qualifier, a.amount) for a in line.amounts]
+        end = line.service_date_end
+        d.dates.append(DDate("472", "D8", d8(line.service_date)) if end is None else
+                       DDate("472", "RD8", f"{d8(line.service_date)}-{d8(end)}"))
+    if line.other_dates:
+        d.dates += [DDate(o.qualifier, *format_period(o.start, o.end, o.time))
+                    for o in line.other_dates]
+    if line.amounts:
+        d.amounts = [DAmount(a.qualifier, a.amount) for a in line.amounts]
+    refs = d.refs
     if line.prior_authorization:
-        d.refs.append(DRef("G1", line.prior_authorization))
+        refs.append(DRef("G1", line.prior_authorization))
     if line.line_item_control_number:
-        d.refs.append(DRef("6R", line.line_item_control_number))
-    d.refs += _refs(line.other_references)
+        refs.append(DRef("6R", line.line_item_control_number))
+    if line.other_references:
+        refs += _refs(line.other_references)
     if line.note:
         code = line.note_code or ("TPO" if kind is ClaimKind.INSTITUTIONAL else "ADD")
         d.notes.append(DNote(code, line.note))
@@ -254,33 +269,54 @@ def service_line(line: ServiceLine, number: int, kind: ClaimKind) -> DLine:
         g = line.drug
         ref = (DRef(g.prescription_qualifier, g.prescription_number)
                if g.prescription_number else None)
-        d.drug = DDrug(g.qualifier, g.ndc, g.quantity, g.unit, ref,
-                       extra_segments=list(g.extra_segments))
-    _place_providers(d, line.providers, LINE_PROVIDER_SLOTS[kind], kind)
-    d.adjudications = [_adjudication(a) for a in line.adjudications]
-    d.extra_segments = list(line.extra_segments)
+        d.drug = DDrug(g.qualifier, g.ndc, g.quantity, g.unit, ref, g.extra_segments)
+    if line.providers:
+        _place_providers(d, line.providers, LINE_PROVIDER_SLOTS[kind], kind)
+    if line.adjudications:
+        d.adjudications = [_adjudication(a) for a in line.adjudications]
+    d.extra_segments = line.extra_segments
     return d
 
 
 def _hi(claim: Claim, kind: ClaimKind) -> list[DHi]:
     codes: list[DHiCode] = []
-    diag = sorted(claim.diagnoses, key=lambda x: DIAGNOSIS_QUALIFIERS.get(x.qualifier, 9))
-    codes += [DHiCode(x.qualifier, x.code, poa=x.present_on_admission) for x in diag]
+    diag = claim.diagnoses
+    if diag:
+        rank = DIAGNOSIS_QUALIFIERS.get
+        if len(diag) > 1 and any(rank(a.qualifier, 9) > rank(b.qualifier, 9)
+                                 for a, b in pairwise(diag)):
+            diag = sorted(diag, key=lambda x: rank(x.qualifier, 9))
+        codes = [DHiCode(x.qualifier, x.code, None, None, None, None, x.present_on_admission)
+                 for x in diag]
     for p in claim.procedures:
         codes.append(DHiCode(p.qualifier, p.code, "D8" if p.performed_on else None,
                              d8(p.performed_on) if p.performed_on else None))
-    codes += [DHiCode("BI", s.code, "RD8", f"{d8(s.start)}-{d8(s.end)}")
-              for s in claim.occurrence_spans]
-    codes += [DHiCode("BH", o.code, "D8", d8(o.occurred_on)) for o in claim.occurrence_codes]
-    codes += [DHiCode("BE", v.code, amount=v.amount) for v in claim.value_codes]
-    codes += [DHiCode("BG", c) for c in claim.condition_codes]
+    if claim.occurrence_spans:
+        codes += [DHiCode("BI", s.code, "RD8", f"{d8(s.start)}-{d8(s.end)}")
+                  for s in claim.occurrence_spans]
+    if claim.occurrence_codes:
+        codes += [DHiCode("BH", o.code, "D8", d8(o.occurred_on))
+                  for o in claim.occurrence_codes]
+    if claim.value_codes:
+        codes += [DHiCode("BE", v.code, amount=v.amount) for v in claim.value_codes]
+    if claim.condition_codes:
+        codes += [DHiCode("BG", c) for c in claim.condition_codes]
     if claim.drg_code:
         codes.append(DHiCode("DR", claim.drg_code))
     out: list[DHi] = []
+    if not codes:
+        return out
     for group in HI_GROUPS[kind]:
-        mine = [c for c in codes if c.qualifier in group.qualifiers]
-        for start in range(0, len(mine), group.per_segment):
-            out.append(DHi(mine[start:start + group.per_segment]))
+        quals = group.qualifiers
+        mine = [c for c in codes if c.qualifier in quals]
+        if not mine:
+            continue
+        per = group.per_segment
+        if len(mine) <= per:
+            out.append(DHi(mine))
+            continue
+        for start in range(0, len(mine), per):
+            out.append(DHi(mine[start:start + per]))
     return out
 
 
@@ -290,46 +326,50 @@ _NAMED_REFS = ("prior_authorization", "G1"), ("referral_number", "9F"), (
 
 
 def claim_loop(c: Claim, kind: ClaimKind) -> DClaim:
-    """2300 (with 2310x, 2320/2330x and 2400) from a claim."""
+    """2300 (with 2310x, 2320/2330x and 2400) from a claim (sharing the claim's lists)."""
     institutional = kind is ClaimKind.INSTITUTIONAL
-    d = DClaim(
-        patient_control_number=c.patient_control_number, total_charge=c.total_charge,
-        facility_code=c.place_of_service, facility_qualifier=c.facility_code_qualifier,
-        frequency_code=c.frequency_code, provider_signature=c.provider_signature,
-        assignment_participation=c.assignment_participation,
-        benefits_assignment=c.benefits_assignment,
-        release_of_information=c.release_of_information,
-        patient_signature_source=c.patient_signature_source,
-        related_causes=list(c.related_causes), accident_state=c.accident_state,
-        accident_country=c.accident_country, special_program=c.special_program,
-        delay_reason=c.delay_reason, admission_type=c.admission_type,
-        admission_source=c.admission_source, patient_status=c.patient_status,
-        amounts=_amounts(("F5", c.patient_amount_paid), ("F3", c.patient_estimated_amount_due)),
-        notes=[DNote(n.code, n.text) for n in c.notes], hi=_hi(c, kind))
+    amounts = []
+    if c.patient_amount_paid is not None:
+        amounts.append(DAmount("F5", c.patient_amount_paid))
+    if c.patient_estimated_amount_due is not None:
+        amounts.append(DAmount("F3", c.patient_estimated_amount_due))
+    d = DClaim(c.patient_control_number, c.total_charge, c.place_of_service,
+               c.facility_code_qualifier, c.frequency_code, c.provider_signature,
+               c.assignment_participation, c.benefits_assignment, c.release_of_information,
+               c.patient_signature_source, c.related_causes, c.accident_state,
+               c.accident_country, c.special_program, None, c.delay_reason, [],
+               c.admission_type, c.admission_source, c.patient_status, amounts, [],
+               [DNote(n.code, n.text) for n in c.notes] if c.notes else [], _hi(c, kind))
     dates: list[tuple[str, str, str]] = []
     if c.discharge_time and institutional:
         dates.append(("096", "TM", c.discharge_time))
     if c.statement_from is not None:
         dates.append(("434", *format_period(c.statement_from, c.statement_to or c.statement_from)))
-    for q, value in (("431", c.onset_date), ("439", c.accident_date)):
-        if value is not None:
-            dates.append((q, "D8", d8(value)))
+    if c.onset_date is not None:
+        dates.append(("431", "D8", d8(c.onset_date)))
+    if c.accident_date is not None:
+        dates.append(("439", "D8", d8(c.accident_date)))
     if c.admission_date is not None:
         dates.append(("435", *format_period(c.admission_date, None, c.admission_time)))
     if c.discharge_date is not None:
         dates.append(("096", "D8", d8(c.discharge_date)))
     for o in c.other_dates:
         dates.append((o.qualifier, *format_period(o.start, o.end, o.time)))
-    rank = DATE_RANK[kind]
-    dates.sort(key=lambda t: rank.get(t[0], 99))
+    if len(dates) > 1:
+        rank = DATE_RANK[kind]
+        dates.sort(key=lambda t: rank.get(t[0], 99))
     d.dates = [DDate(*t) for t in dates]
     refs = [DRef(q, getattr(c, attr)) for attr, q in _NAMED_REFS if getattr(c, attr)]
-    refs += _refs(c.other_references)
-    ref_rank = REF_RANK[kind]
-    refs.sort(key=lambda r: ref_rank.get(r.qualifier or "", 99))
+    if c.other_references:
+        refs += _refs(c.other_references)
+    if len(refs) > 1:
+        ref_rank = REF_RANK[kind]
+        refs.sort(key=lambda r: ref_rank.get(r.qualifier or "", 99))
     d.refs = refs
-    _place_providers(d, c.providers, CLAIM_PROVIDER_SLOTS[kind], kind)
-    d.other_payers = [_other_payer(o, kind) for o in c.other_payers]
-    d.extra_segments = list(c.extra_segments)
+    if c.providers:
+        _place_providers(d, c.providers, CLAIM_PROVIDER_SLOTS[kind], kind)
+    if c.other_payers:
+        d.other_payers = [_other_payer(o, kind) for o in c.other_payers]
+    d.extra_segments = c.extra_segments
     d.lines = [service_line(line, i, kind) for i, line in enumerate(c.service_lines, 1)]
     return d

@@ -62,6 +62,8 @@ def _expr(kind: str, var: str) -> str:
         return f"(_dec({var}) if type({var}) is _Dec else _fmt({var}))"
     if kind == "date":
         return f"(_d8({var}) if type({var}) is _date else _fmt({var}))"
+    if kind == "int":
+        return f"(str({var}) if type({var}) is int else _fmt({var}))"
     return f"({var} if type({var}) is str else _fmt({var}))"
 
 
