@@ -147,8 +147,19 @@ def chromium() -> Iterator[Chromium]:
             pytest.fail(problem)
         pytest.skip(problem)
     assert executable is not None
-    browser = Chromium(executable)
+    # Every test module that imports this fixture gets its own session-scoped definition;
+    # Playwright's sync API allows one instance per process, so they all share one browser,
+    # closed when the last of them is torn down (at the end of the session).
+    if not _SHARED:
+        _SHARED.append(Chromium(executable))
+    _USERS[0] += 1
     try:
-        yield browser
+        yield _SHARED[0]
     finally:
-        browser.close()
+        _USERS[0] -= 1
+        if _USERS[0] == 0:
+            _SHARED.pop().close()
+
+
+_SHARED: list[Chromium] = []
+_USERS = [0]
