@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimhouse.reconcile._model import PaidLine, Posting, SubmittedClaim, SubmittedLine
 
@@ -37,8 +38,14 @@ class Decision:
     line: int | None = None
 
 
+@lru_cache(maxsize=4096)
+def _upper(ids: frozenset[str]) -> frozenset[str]:
+    """The ids upper-cased (a remittance's payer ids are shared by all its postings)."""
+    return frozenset(i.upper() for i in ids)
+
+
 def _payer_matches(posting: Posting, claim: SubmittedClaim) -> bool:
-    ids = {i.upper() for i in posting.payer_ids}
+    ids = _upper(posting.payer_ids)
     return claim.payer_id.upper() in ids or bool(
         claim.payer_name and claim.payer_name.upper() in ids)
 
@@ -53,7 +60,7 @@ def _dates_match(posting: Posting, claim: SubmittedClaim) -> bool | None:
 
 def _is_secondary_for(posting: Posting, claim: SubmittedClaim) -> bool:
     return posting.status_code in SECONDARY_STATUSES or bool(
-        {i.upper() for i in posting.payer_ids} & {p.upper() for p in claim.other_payer_ids})
+        claim.other_payer_ids and _upper(posting.payer_ids) & _upper(claim.other_payer_ids))
 
 
 def choose_claim(posting: Posting, candidates: Sequence[SubmittedClaim]) -> Decision:

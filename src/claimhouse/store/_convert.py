@@ -25,6 +25,7 @@ from claimhouse.models._remittance import (
 )
 from claimhouse.models._remittance_claim import ClaimPayment, PaymentAdjustment, ServicePayment
 from claimhouse.models._remittance_parts import EntityName, ReferenceId, RemarkCode
+from claimhouse.store._document import compact_json
 
 Row = dict[str, Any]
 ZERO = Decimal("0.00")
@@ -37,9 +38,9 @@ def _default(obj: Any) -> Any:
 
 
 def claim_document(claim: Claim) -> str:
-    """The claim as compact model JSON (orjson: dataclasses natively, amounts as strings,
-    dates ISO 8601; ``None`` fields are kept as null, which :func:`from_json` accepts)."""
-    return orjson.dumps(claim, default=_default).decode()
+    """The claim as compact model JSON: amounts as strings, dates ISO 8601, fields at their
+    default (``None``, ``[]``) left out - :func:`from_json` restores them."""
+    return compact_json(claim)
 
 
 def claim_from_document(document: str) -> Claim:

@@ -2,7 +2,10 @@
 
 ``--db URL`` or ``CLAIMHOUSE_DB`` names the database: a SQLAlchemy URL
 (``postgresql+psycopg://user@host/db``, ``sqlite:///path``) or a bare path, which means a
-SQLite file. Default ``./claimhouse.db``. SQLite runs in WAL mode with foreign keys on.
+SQLite file. Default ``./claimhouse.db``. SQLite runs in WAL mode with foreign keys on,
+``synchronous=NORMAL`` (a committed transaction survives a crash of the process; a power
+cut may lose the last transactions before the next WAL sync, never the database) and a
+64 MB WAL checkpoint interval (bulk loads rewrite the same pages many times).
 Alembic runs programmatically from the migration scripts shipped inside the package; no
 alembic.ini is needed.
 """
@@ -53,6 +56,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: indexes stay in memory
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # Checkpoint the WAL into the database every 64 MB instead of every 4 MB: a bulk load
+    # rewrites the same index and row pages many times between checkpoints, and each
+    # checkpoint is an fsync. Durability is unchanged (WAL; synchronous=NORMAL: a commit
+    # is durable once the next checkpoint or WAL sync has run; a power cut can lose the
+    # last transactions, never corrupt the database).
+    cursor.execute("PRAGMA wal_autocheckpoint=16384")
     cursor.close()
 
 

@@ -1,0 +1,104 @@
+"""Compact claim documents: the claim model as JSON without the fields that hold their
+default (``None`` where the default is ``None``, ``[]`` where it is an empty list), which
+:func:`~claimhouse.models.from_json` restores. A claim row shrinks about threefold (a
+synthetic 837P claim: 4.4 kB -> 1.5 kB), which is most of what SQLite writes when it
+stores, and later updates, 100,000 claims.
+
+One encoder function per dataclass is generated from its fields and type hints on first
+use (plain attribute reads and ``is not None`` tests; nested dataclasses and lists of
+them call their own encoders); anything else goes to orjson as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+Encoder = Callable[[Any], dict[str, Any]]
+_ENCODERS: dict[type, Encoder] = {}
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    raise TypeError(type(obj).__name__)
+
+
+def _dataclass_in(tp: Any) -> type | None:
+    """The dataclass ``tp`` is, or is ``X | None`` of; else None."""
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return tp
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        found = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(found) == 1:
+            return _dataclass_in(found[0])
+    return None
+
+
+def _list_of_dataclass(tp: Any) -> type | None:
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp) or (None,)
+        return _dataclass_in(item)
+    return None
+
+
+def encoder(cls: type) -> Encoder:
+    """The compact ``dict`` encoder of dataclass ``cls`` (generated once)."""
+    found = _ENCODERS.get(cls)
+    if found is not None:
+        return found
+    hints = typing.get_type_hints(cls)
+    env: dict[str, Any] = {}
+    body = ["def enc(o):", "    d = {}"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        key = repr(f.name)
+        tp = hints.get(f.name)
+        value = f"o.{f.name}"
+        nested, items = _dataclass_in(tp), _list_of_dataclass(tp)
+        if nested is not None:
+            env[f"e{i}"] = _Lazy(nested)
+            value = f"(None if {value} is None else e{i}({value}))"
+        elif items is not None:
+            env[f"e{i}"] = _Lazy(items)
+            value = f"[e{i}(x) for x in {value}]"
+        if f.default is None:
+            body.append(f"    if o.{f.name} is not None: d[{key}] = {value}")
+        elif f.default_factory is list:
+            body.append(f"    if o.{f.name}: d[{key}] = {value}")
+        else:
+            body.append(f"    d[{key}] = {value}")
+    body.append("    return d")
+    exec("\n".join(body), env)  # our own field names and generated helpers only
+    made: Encoder = env["enc"]
+    _ENCODERS[cls] = made
+    return made
+
+
+class _Lazy:
+    """Calls the encoder of ``cls``, generated on first call (recursive models)."""
+
+    __slots__ = ("cls", "fn")
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.fn: Encoder | None = None
+
+    def __call__(self, obj: Any) -> dict[str, Any]:
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = encoder(self.cls)
+        if type(obj) is not self.cls:  # a subclass: its own fields
+            return encoder(type(obj))(obj)
+        return fn(obj)
+
+
+def compact_json(obj: Any) -> str:
+    """``obj`` (a dataclass model) as compact JSON text: defaults left out, amounts as
+    strings, dates ISO 8601."""
+    return orjson.dumps(encoder(type(obj))(obj), default=_default).decode()
