@@ -4,12 +4,15 @@ quotes a diagnosis, name or member id."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from claimhouse.models import Claim, ClaimBatch, ClaimKind
 from claimhouse.transactions._claims837_codes import (
     CLAIM_PROVIDER_SLOTS,
     HI_GROUPS,
     LINE_PROVIDER_SLOTS,
     LIST_SLOTS,
+    HiGroup,
 )
 
 MAX_LINES = {ClaimKind.PROFESSIONAL: 50, ClaimKind.INSTITUTIONAL: 999, ClaimKind.DENTAL: 50}
@@ -17,13 +20,28 @@ FACILITY_QUALIFIER = {ClaimKind.PROFESSIONAL: "B", ClaimKind.INSTITUTIONAL: "A",
                       ClaimKind.DENTAL: "B"}
 
 
+@cache
+def _by_role(slots: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for roles, attr in slots:
+        for role in roles.split():
+            out.setdefault(role, attr)
+    return out
+
+
+@cache
+def _all_quals(groups: tuple[HiGroup, ...]) -> frozenset[str]:
+    return frozenset().union(*(g.qualifiers for g in groups))
+
+
 def _roles(providers: list[str], slots: tuple[tuple[str, str], ...], where: str,
            problems: list[str]) -> None:
     if not providers:
         return
     seen: dict[str, int] = {}
+    by_role = _by_role(slots)
     for j, role in enumerate(providers):
-        attr = next((a for roles, a in slots if role in roles.split()), None)
+        attr = by_role.get(role)
         if attr is None:
             problems.append(f"{where}.providers[{j}].role: {role!r} has no loop in this guide")
             continue
@@ -36,6 +54,7 @@ def _roles(providers: list[str], slots: tuple[tuple[str, str], ...], where: str,
 _WHERE = "\x00"
 """Stands for the claim's label in problem texts until one is found (labels cost more
 than the checks of a good claim)."""
+_LINE = _WHERE + ".service_lines[{}]"
 
 
 def _claim_problems(c: Claim, kind: ClaimKind, where: str = _WHERE) -> list[str]:
@@ -62,42 +81,53 @@ def _claim_problems(c: Claim, kind: ClaimKind, where: str = _WHERE) -> list[str]
         problems.append(f"{where}.statement_from: required for institutional claims")
     if kind is ClaimKind.INSTITUTIONAL and not (c.admission_type or c.patient_status):
         problems.append(f"{where}.patient_status: CL1 is required for institutional claims")
-    quals = [d.qualifier for d in c.diagnoses] + [p.qualifier for p in c.procedures]
-    quals += ["BI"] * len(c.occurrence_spans) + ["BH"] * len(c.occurrence_codes)
-    quals += ["BE"] * len(c.value_codes) + ["BG"] * len(c.condition_codes)
+    counts: dict[str, int] = {}
+    for d in c.diagnoses:
+        counts[d.qualifier] = counts.get(d.qualifier, 0) + 1
+    for p in c.procedures:
+        counts[p.qualifier] = counts.get(p.qualifier, 0) + 1
+    for q, many in (("BI", c.occurrence_spans), ("BH", c.occurrence_codes),
+                    ("BE", c.value_codes), ("BG", c.condition_codes)):
+        if many:
+            counts[q] = counts.get(q, 0) + len(many)
+    if c.drg_code:
+        counts["DR"] = counts.get("DR", 0) + 1
     groups = HI_GROUPS[kind]
-    for q in set(quals):
-        if not any(q in g.qualifiers for g in groups):
+    allowed = _all_quals(groups)
+    for q in counts:
+        if q not in allowed:
             problems.append(f"{where}: health code qualifier {q!r} is not used in this guide")
     for g in groups:
-        n = sum(1 for q in quals if q in g.qualifiers)
+        n = sum(counts.get(q, 0) for q in g.qualifiers) if counts else 0
         if n > g.per_segment * g.segments:
             problems.append(f"{where}: at most {g.per_segment * g.segments} codes with "
                             f"qualifier(s) {'/'.join(sorted(g.qualifiers))}")
     if c.diagnoses and c.diagnoses[0].qualifier not in ("ABK", "BK"):
         problems.append(f"{where}.diagnoses[0].qualifier: the principal diagnosis (ABK) "
                         "comes first")
-    _roles([p.role for p in c.providers], CLAIM_PROVIDER_SLOTS[kind], where, problems)
-    n_dx = sum(1 for d in c.diagnoses if d.qualifier in ("ABK", "ABF", "BK", "BF"))
+    if c.providers:
+        _roles([p.role for p in c.providers], CLAIM_PROVIDER_SLOTS[kind], where, problems)
+    n_dx = sum(counts.get(q, 0) for q in ("ABK", "ABF", "BK", "BF"))
+    top = max(n_dx, 1)
     institutional = kind is ClaimKind.INSTITUTIONAL
     line_slots = LINE_PROVIDER_SLOTS[kind]
     for j, line in enumerate(c.service_lines):
-        lw = f"{where}.service_lines[{j}]"
+        lw = _LINE.format(j)
         if institutional and not line.revenue_code:
             problems.append(f"{lw}.revenue_code: required on institutional lines")
         if not institutional and line.procedure is None:
             problems.append(f"{lw}.procedure: required on {kind.value} lines")
         if len(line.diagnosis_pointers) > 4:
             problems.append(f"{lw}.diagnosis_pointers: at most four")
-        if not institutional and any(p < 1 or p > max(n_dx, 1)
-                                     for p in line.diagnosis_pointers):
+        if not institutional and line.diagnosis_pointers and any(
+                p < 1 or p > top for p in line.diagnosis_pointers):
             problems.append(f"{lw}.diagnosis_pointers: must point at one of the claim's "
                             f"{n_dx} diagnoses")
         if line.units is not None and line.units < 0:
             problems.append(f"{lw}.units: negative")
         if line.providers:
             _roles([p.role for p in line.providers], line_slots, lw, problems)
-    return problems
+    return [x.replace(_WHERE, where) for x in problems] if where != _WHERE else problems
 
 
 def guide_problems(batch: ClaimBatch) -> list[str]:
