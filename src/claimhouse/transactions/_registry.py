@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimhouse.x12 import ImplementationVersion, Segment, TransactionSet
+from claimhouse.x12 import Finding, ImplementationVersion, Segment, TransactionSet
 
 JsonRecord = dict[str, Any]
 
@@ -48,6 +48,12 @@ class Binding:
     jsonl_stream: Callable[[TransactionSet], Iterator[JsonRecord]] | None = None
     """Optional: the ``jsonl_records`` of a set read straight from its segments, one item at
     a time, without building the whole model (constant memory on huge sets)."""
+    read_checked: Callable[[TransactionSet, list[Finding]], Any] | None = None
+    """Optional: ``read`` that also appends the map engine's findings (``map-bad-value``:
+    an element that does not convert) to the list, for `claimhouse parse` to report."""
+    jsonl_stream_checked: Callable[[TransactionSet, list[Finding]],
+                                   Iterator[JsonRecord]] | None = None
+    """Optional: ``jsonl_stream`` that also appends the map engine's findings."""
 
 
 BINDINGS: list[Binding] = []
