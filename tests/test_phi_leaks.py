@@ -9,11 +9,13 @@ any traceback) at DEBUG; the batch runner runs as a real process with ``--log-js
 
 What may carry PHI, because it is the data and not a log or an operator report:
 ``parse`` output, written 837/835 files, batch extracts (``outbox/*.json``), the claim
-store's own tables, ``explain`` (the biller's claim-by-claim view, looked up by patient
-control number) and the worklists that name the patient by design (``patient-balances``,
-``denial-worklist``, ``underpayments``, ``dashboard``) unless ``--mask`` is given; their
-stderr and logs are still checked. The canary tests prove the detector catches a leak
-when a protection is removed.
+store's own tables, and the biller's worklists that name the patient by design
+(``denial-worklist``, ``underpayments``, ``dashboard``) unless ``--mask`` is given; their
+stderr and logs are still checked. ``explain`` is the biller's view of one claim, looked
+up by patient control number: it shows amounts, codes and match decisions, no name, id,
+birth date, address or diagnosis, and is held to the operator rule (checked here), as is
+``patient-balances`` (it lists balances by patient control number). The canary tests
+prove the detector catches a leak when a protection is removed.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from claimhouse.errors import ClaimhouseError
 from tests.phi_seed import PhiFiles, leaks, write_phi_files
 
 ROOT = Path(__file__).resolve().parents[1]
-OPERATOR_REPORTS = ("summary", "claims", "denials", "unmatched", "aging")
-PATIENT_REPORTS = ("patient-balances", "denial-worklist", "underpayments", "dashboard")
+OPERATOR_REPORTS = ("summary", "claims", "denials", "unmatched", "aging", "patient-balances")
+PATIENT_REPORTS = ("denial-worklist", "underpayments", "dashboard")
 AT = "2026-03-20T10:30:00"
 
 
@@ -147,9 +149,9 @@ def run_every_command(phi: PhiFiles, work: Path, trap: Trap) -> Checked:
     cli_run(seen, ["load", *map(str, files), "--db", db], output_is_operator=True)
     cli_run(seen, ["reconcile", "--db", db], output_is_operator=True)
     for pcn in ("PCN00000000", "PCN00000004", "NO-SUCH-PCN"):
-        cli_run(seen, ["explain", pcn, "--db", db], output_is_operator=False)
+        cli_run(seen, ["explain", pcn, "--db", db], output_is_operator=True)
         cli_run(seen, ["explain", pcn, "--format", "json", "--db", db],
-                output_is_operator=False)
+                output_is_operator=True)
     for name in OPERATOR_REPORTS:
         for fmt in ("table", "csv", "json", "html"):
             cli_run(seen, ["report", name, "--format", fmt, "--db", db],
@@ -284,6 +286,45 @@ def test_batch_runner_keeps_phi_out(phi: PhiFiles, tmp_path: Path) -> None:
             assert "rejected" in states, states
     finally:
         engine.dispose()
+    seen.assert_clean()
+
+
+def test_batch_watch_keeps_phi_out(phi: PhiFiles, tmp_path: Path) -> None:
+    """`batch watch --log-json` at DEBUG until every file is decided (polled on the
+    drop's state, not timed), then SIGTERM: its output, outbox acks and reasons."""
+    import signal
+    import time
+
+    drop = _batch_drop(tmp_path / "drop", phi)
+    total = len(list((drop / "inbox").iterdir()))
+    (drop / "claimhouse.toml").write_text((drop / "claimhouse.toml").read_text().replace(
+        "[emit]", "poll_seconds = 0.2\n[emit]"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", "from claimhouse.cli import main; main()",
+                             "--log-level", "DEBUG", "batch", "watch", str(drop), "--log-json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and proc.poll() is None:
+            decided = len(list((drop / "rejected").glob("*.reason"))) + sum(
+                1 for p in (drop / "archive").rglob("*") if p.is_file())
+            if decided >= total:
+                break
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert decided >= total, err.decode()[-2000:]
+    seen = Checked()
+    seen.check("watch stdout", _drop_file_names(out.decode()))
+    seen.check("watch stderr", _drop_file_names(err.decode()))
+    for p in [*(drop / "outbox").iterdir(), *(drop / "rejected").glob("*.reason")]:
+        if p.name.endswith(".json") and not p.name.endswith("report.json"):
+            continue
+        seen.check(p.name, _drop_file_names(p.read_text("latin-1")))
     seen.assert_clean()
 
 
