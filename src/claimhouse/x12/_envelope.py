@@ -165,6 +165,7 @@ class EnvelopeReader:
         self._seen_gs: set[str] = set()
         self._seen_st: set[str] = set()
         self._pending: Segment | None = None
+        self._failed = False
 
     # -- findings -------------------------------------------------------------------------
     def _add(self, code: str, seg: Segment | None, message: str | None = None, *,
@@ -185,81 +186,132 @@ class EnvelopeReader:
                                      spec.snip_level))
 
     # -- the walk ------------------------------------------------------------------------
+    # Both walks keep the same books: a segment inside an open transaction set that is not
+    # an envelope segment is a body segment (counted in a local, flushed into the set and
+    # ``segment_total`` whenever an envelope segment passes); anything else goes through
+    # :meth:`_other`. ``transaction_sets`` hands bodies out straight from the tokenizer,
+    # with no generator layer in between (the hot path of every transaction reader).
     def segments(self) -> Iterator[Segment]:
         """Yield every segment of the file; envelope checks run as they pass.
 
         A file that cannot be tokenized at all yields nothing and records one finding
         (``not-x12`` or ``isa-unreadable``) instead of raising.
         """
-        # Hot loop: body segments are counted in a local and flushed into the open
-        # transaction set whenever an envelope segment passes.
         body = 0
         in_set = False
         envelope_ids = _ENVELOPE_IDS
         try:
             for seg in self.tokenizer:
-                tag = seg[0][0]
-                if tag not in envelope_ids:
-                    if in_set:
-                        body += 1
-                    elif tag == "TA1" and self._interchange is not None and self._group is None:
-                        self.segment_total += 1  # an interchange ack sits directly under ISA
-                    else:
-                        self.segment_total += 1
-                        self._add("data-after-trailer" if self._interchange is None
-                                  and self.interchanges else "segment-outside-set", seg)
+                if in_set and seg[0][0] not in envelope_ids:
+                    body += 1
                     yield seg
                     continue
-                if self._set is not None:
-                    self._set.segment_count += body
-                self.segment_total += body + 1
-                body = 0
-                self._envelope_segment(seg)
+                if body:
+                    self._flush(body)
+                    body = 0
+                self._other(seg)
                 in_set = self._set is not None
                 yield seg
         except X12Error as exc:
-            code = {"NotX12Error": "not-x12", "SegmentTooLongError": "segment-too-long"}.get(
-                type(exc).__name__, "isa-unreadable")
-            self._add(code, None, exc.reason, offset=exc.offset)
+            self._fail(exc)
             return
         finally:
-            if body and self._set is not None:
-                self._set.segment_count += body
-            self.segment_total += body
-            body = 0
-        self._finish(None)
-        if self.tokenizer.unterminated_offset is not None:
-            self._add("unterminated-segment", None, offset=self.tokenizer.unterminated_offset)
+            if body:
+                self._flush(body)
+        self._end()
 
     def transaction_sets(self) -> Iterator[TransactionSet]:
         """Yield each transaction set with a lazy iterator over its body segments."""
-        it = self.segments()
-        while True:
-            seg = self._pending
-            self._pending = None
-            if seg is None:
-                seg = next(it, None)
-                if seg is None:
-                    return
-            if seg.elements[0] != "ST" or self._set is None or self._group is None:
-                continue  # a set outside a group is reported (st-outside-group), not read
-            info = self._set
-            if self._interchange is None:
-                continue
-            yield TransactionSet(seg, info, self._group, self._interchange,
-                                 self._interchange.delimiters, self._body(it, info))
+        tok = iter(self.tokenizer)
+        envelope_ids = _ENVELOPE_IDS
+        self._failed = False
+        body = 0
+        try:
+            while not self._failed:
+                seg = self._pending
+                self._pending = None
+                if seg is None:  # else: already checked by the body iterator that met it
+                    seg = next(tok, None)
+                    if seg is None:
+                        break
+                    if self._set is not None and seg[0][0] not in envelope_ids:
+                        body += 1  # the rest of a body its reader abandoned, or not read
+                        continue
+                    if body:
+                        self._flush(body)
+                        body = 0
+                    self._other(seg)
+                if seg[0][0] != "ST" or self._set is None or self._group is None:
+                    continue  # a set outside a group is reported (st-outside-group), not read
+                info = self._set
+                if self._interchange is None:
+                    continue
+                yield TransactionSet(seg, info, self._group, self._interchange,
+                                     self._interchange.delimiters, self._body(tok, info))
+        except X12Error as exc:
+            self._fail(exc)
+            return
+        finally:
+            if body:
+                self._flush(body)
+        if not self._failed:
+            self._end()
 
-    def _body(self, it: Iterator[Segment], info: TransactionSetInfo) -> Iterator[Segment]:
-        for seg in it:
-            tag = seg.elements[0]
-            if tag in _ENVELOPE_IDS:
+    def _body(self, tok: Iterator[Segment], info: TransactionSetInfo) -> Iterator[Segment]:
+        envelope_ids = _ENVELOPE_IDS
+        body = 0
+        try:
+            for seg in tok:
+                tag = seg[0][0]
+                if tag not in envelope_ids:
+                    body += 1
+                    yield seg
+                    continue
+                if body:
+                    self._flush(body)
+                    body = 0
+                self._other(seg)
                 if tag == "SE" or info.closed or self._set is not info:
                     if tag != "SE":
                         self._pending = seg
                     return
-                if tag == "":
-                    continue
-            yield seg
+                if tag != "":
+                    yield seg
+        except X12Error as exc:
+            self._fail(exc)
+        finally:
+            if body:
+                self._flush(body)
+
+    def _flush(self, body: int) -> None:
+        if self._set is not None:
+            self._set.segment_count += body
+        self.segment_total += body
+
+    def _other(self, seg: Segment) -> None:
+        """A segment that is not a body segment of an open set: envelope segments, and
+        segments outside any set."""
+        tag = seg[0][0]
+        self.segment_total += 1
+        if tag in _ENVELOPE_IDS:
+            self._envelope_segment(seg)
+        elif tag == "TA1" and self._interchange is not None and self._group is None:
+            pass  # an interchange ack sits directly under ISA
+        else:
+            self._add("data-after-trailer" if self._interchange is None
+                      and self.interchanges else "segment-outside-set", seg)
+
+    def _fail(self, exc: X12Error) -> None:
+        """The tokenizer gave up (not X12, unreadable ISA, a segment too long)."""
+        self._failed = True
+        code = {"NotX12Error": "not-x12", "SegmentTooLongError": "segment-too-long"}.get(
+            type(exc).__name__, "isa-unreadable")
+        self._add(code, None, exc.reason, offset=exc.offset)
+
+    def _end(self) -> None:
+        self._finish(None)
+        if self.tokenizer.unterminated_offset is not None:
+            self._add("unterminated-segment", None, offset=self.tokenizer.unterminated_offset)
 
     def run(self) -> EnvelopeReader:
         """Walk the whole file (for inspection); returns self."""
