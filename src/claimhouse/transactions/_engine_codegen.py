@@ -33,14 +33,30 @@ def _convert_lines(kind: str, src: str, target: str, lenient: bool) -> list[str]
     if kind == "dec":
         body = [f"_d = _D({src})", "if not _d.is_finite(): raise ValueError", f"{target} = _d"]
     elif kind == "date":
-        body = [f"if len({src}) != 8 or not {src}.isdigit(): raise ValueError",
-                f"{target} = _date(int({src}[:4]), int({src}[4:6]), int({src}[6:]))"]
+        # Dates repeat heavily (service and claim dates): a cache hit is one dict lookup.
+        body = [f"_t = _DATES.get({src})", f"{target} = _t if _t is not None else "
+                f"_parse_date({src})"]
     else:  # int
         body = [f"{target} = int({src})"]
     if not lenient:
         return body
     return ["try:", *("    " + b for b in body), "except (ValueError, ArithmeticError):",
             "    pass"]
+
+
+_DATES: dict[str, date] = {}
+_DATES_MAX = 4096
+
+
+def _parse_date(text: str) -> date:
+    """CCYYMMDD to a date (``ValueError`` when it is not one), remembered in ``_DATES``."""
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(text)
+    value = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if len(_DATES) >= _DATES_MAX:  # bounded: a file of ever-new dates stays flat in memory
+        _DATES.clear()
+    _DATES[text] = value
+    return value
 
 
 def _top(elements: list[ElementDef], base: int) -> int:
@@ -89,7 +105,8 @@ def _pad(top: int) -> list[str]:
 
 
 def _exec(lines: list[str], name: str, extra: dict[str, Any] | None = None) -> Any:
-    namespace: dict[str, Any] = {"_D": Decimal, "_date": date, "_PAD": [""] * 256,
+    namespace: dict[str, Any] = {"_D": Decimal, "_DATES": _DATES, "_parse_date": _parse_date,
+                                 "_PAD": [""] * 256,
                                  "_BAD": (ValueError, ArithmeticError),
                                  "_Partial": Partial, "_Duplicate": Duplicate}
     namespace.update(extra or {})
