@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,17 +42,25 @@ def iter_parsed(source: Source, outcome: ParseOutcome, *, name: str | None = Non
     """Yield each transaction set of ``source`` read into its model, one at a time (with
     ``stream_jsonl``, as a stream of jsonl records where the binding can stream)."""
     reader = EnvelopeReader(source, name=name)
+    mapped: list[Finding] = []  # the map engine's (map-bad-value), located in this file
     for ts in reader.transaction_sets():
         binding, ts = resolve(ts)
         if binding is None:
             outcome.unsupported.append(Unsupported(ts.info.id, ts.info.version or ts.group.version,
                                                    ts.info.control_number))
             continue
-        if stream_jsonl and binding.jsonl_stream is not None:
+        if stream_jsonl and binding.jsonl_stream_checked is not None:
+            yield ParsedSet(binding, None, binding.jsonl_stream_checked(ts, mapped))
+        elif stream_jsonl and binding.jsonl_stream is not None:
             yield ParsedSet(binding, None, binding.jsonl_stream(ts))
-            continue
-        yield ParsedSet(binding, binding.read(ts))
+        elif binding.read_checked is not None:
+            yield ParsedSet(binding, binding.read_checked(ts, mapped))
+        else:
+            yield ParsedSet(binding, binding.read(ts))
     outcome.findings.extend(reader.findings)
+    outcome.findings.extend(
+        dataclasses.replace(f, location=dataclasses.replace(f.location, file=reader.name))
+        for f in mapped)
 
 
 def write_json(parsed: Iterable[ParsedSet], out: IO[str]) -> None:

@@ -59,13 +59,15 @@ def read_remittance(ts: TransactionSet, findings: list[Finding] | None = None) -
     return model
 
 
-def stream_claim_records(ts: TransactionSet) -> Iterator[JsonRecord]:
+def stream_claim_records(ts: TransactionSet, findings: list[Finding] | None = None
+                         ) -> Iterator[JsonRecord]:
     """The jsonl records of one 835 set, one claim payment at a time, in constant memory:
-    each claim's JSON with its remittance's payer and payment (trace number, date)."""
+    each claim's JSON with its remittance's payer and payment (trace number, date).
+    ``findings`` receives ``map-bad-value`` findings as in :func:`read_remittance`."""
     context: JsonRecord | None = None
     token = None
     for ev in remittance_map().stream(ts.segments, component=ts.delimiters.component,
-                                      location=_location(ts)):
+                                      findings=findings, location=_location(ts)):
         if not isinstance(ev.item, ClaimPayment):
             continue
         if context is None or ev.root_token != token:
@@ -125,5 +127,6 @@ BINDINGS = [
     Binding(name="835", set_id="835", guides=frozenset({"005010X221"}),
             json_key="remittances", read=_read, to_json=remittance_to_json,
             jsonl_records=jsonl_records, csv_rows=csv_rows, csv_columns=CSV_COLUMNS,
-            jsonl_stream=stream_claim_records),
+            jsonl_stream=stream_claim_records, read_checked=read_remittance,
+            jsonl_stream_checked=stream_claim_records),
 ]
