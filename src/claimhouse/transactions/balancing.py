@@ -6,7 +6,11 @@
   a net-negative remittance carries forward through PLB FB);
 - the same adjustment (group + reason) is not at claim and line level at once (RFI 689);
 - a reversal (CLP02 = 22) repeats the original's amounts and CAS negated (RFI 2442,
-  RFI 1429).
+  RFI 1429);
+- interest: claim interest (2100 AMT*I) is informational and not part of CLP04 or claim
+  balancing (RFI 1324); the remittance pays it as one provider-level PLB L6, which must be
+  the net of all the claims' AMT*I (RFI 2123; a PLB L6 of -5.25 pays AMT*I 5.25). Checked
+  when some claim reports AMT*I; their net being zero, no L6 is needed.
 
 Messages name claims and lines by position only (no patient data).
 """
@@ -39,6 +43,10 @@ BALANCING_CODES: dict[str, FindingCode] = {c.code: c for c in (
     FindingCode("835-adjustment-both-levels", "The same adjustment (group and reason code) is "
                 "reported at claim level and at service-line level of one claim.", _W, 3,
                 fix="Report each adjustment at one level only (X12 RFI 689)."),
+    FindingCode("835-interest-unbalanced", "The claims' interest (2100 AMT*I) does not add up "
+                "to the interest paid in PLB L6.", _E, 3, ik5="5",
+                fix="Pay the net of the claims' AMT*I amounts as one PLB L6 (negative: it "
+                "increases the payment); AMT*I is not part of CLP04 (X12 RFI 2123, 1324)."),
     FindingCode("835-reversal-not-negated", "A reversal (CLP02 = 22) does not repeat the "
                 "original claim's amounts and adjustments negated.", _E, 3,
                 fix="Send the original's CLP03/CLP04 and every CAS amount with the opposite "
@@ -134,4 +142,17 @@ def check_remittance(remittance: Remittance, *, file: str | None = None,
         if paid - plb != pay.amount:
             chk.add("835-transaction-unbalanced", f"(off by {paid - plb - pay.amount})",
                     "BPR", None)
+    _interest(chk, remittance, claims)
     return chk.findings
+
+
+def _interest(chk: _Checker, remittance: Remittance, claims: list[ClaimPayment]) -> None:
+    """Σ claim AMT*I = −Σ PLB L6 (RFI 2123), when any claim reports AMT*I."""
+    interest = [a.amount or _ZERO for c in claims for a in c.amounts if a.qualifier == "I"]
+    if not interest:
+        return
+    claimed = sum(interest, _ZERO)
+    paid = -sum((a.amount or _ZERO for p in remittance.provider_adjustments
+                 for a in p.adjustments if a.reason_code == "L6"), _ZERO)
+    if claimed != paid:
+        chk.add("835-interest-unbalanced", f"(claims {claimed}, PLB L6 {paid})", "PLB", None)
