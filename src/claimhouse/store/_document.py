@@ -22,6 +22,7 @@ import orjson
 
 Encoder = Callable[[Any], dict[str, Any]]
 _ENCODERS: dict[type, Encoder] = {}
+_BUILDING: set[type] = set()
 
 
 def _default(obj: Any) -> Any:
@@ -53,6 +54,18 @@ def encoder(cls: type) -> Encoder:
     found = _ENCODERS.get(cls)
     if found is not None:
         return found
+    if cls in _BUILDING:  # a model that contains itself: resolved on first call
+        return _Lazy(cls)
+    _BUILDING.add(cls)
+    try:
+        made = _generate(cls)
+    finally:
+        _BUILDING.discard(cls)
+    _ENCODERS[cls] = made
+    return made
+
+
+def _generate(cls: type) -> Encoder:
     hints = typing.get_type_hints(cls)
     env: dict[str, Any] = {}
     body = ["def enc(o):", "    d = {}"]
@@ -62,10 +75,10 @@ def encoder(cls: type) -> Encoder:
         value = f"o.{f.name}"
         nested, items = _dataclass_in(tp), _list_of_dataclass(tp)
         if nested is not None:
-            env[f"e{i}"] = _Lazy(nested)
+            env[f"e{i}"] = encoder(nested)
             value = f"(None if {value} is None else e{i}({value}))"
         elif items is not None:
-            env[f"e{i}"] = _Lazy(items)
+            env[f"e{i}"] = encoder(items)
             value = f"[e{i}(x) for x in {value}]"
         if f.default is None:
             body.append(f"    if o.{f.name} is not None: d[{key}] = {value}")
@@ -76,7 +89,6 @@ def encoder(cls: type) -> Encoder:
     body.append("    return d")
     exec("\n".join(body), env)  # our own field names and generated helpers only
     made: Encoder = env["enc"]
-    _ENCODERS[cls] = made
     return made
 
 
@@ -93,8 +105,6 @@ class _Lazy:
         fn = self.fn
         if fn is None:
             fn = self.fn = encoder(self.cls)
-        if type(obj) is not self.cls:  # a subclass: its own fields
-            return encoder(type(obj))(obj)
         return fn(obj)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.models import Claim, ClaimKind, Remittance
-from claimhouse.store._bulk import bulk_insert, gc_paused, insert_with_ids
+from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused, insert_with_ids
 from claimhouse.store._convert import (
     adjustment_rows,
     claim_payment_row,
@@ -99,6 +99,7 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
                                 .where(ClaimRow.patient_control_number.in_(
                                     {k[0] for k in keys})))}
     fresh: dict[tuple[str, str], Claim] = {}
+    replaced: dict[int, Claim] = {}
     counts = LoadCounts()
     for key, claim in zip(keys, claims, strict=True):
         found = existing.get(key)
@@ -113,17 +114,27 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
         if frequency == VOID and claim.frequency_code != VOID:
             counts.claims_ignored += 1
             continue
-        row = claim_row(claim, kind, submitted_on, file_id)
-        for name in ("state", "paid_amount", "patient_responsibility", "adjusted_amount"):
-            row.pop(name)
-        session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(**row))
-        session.execute(delete(ServiceLineRow).where(ServiceLineRow.claim_id == claim_id))
-        bulk_insert(session, ServiceLineRow, line_rows(claim, claim_id))
+        replaced[claim_id] = claim  # the later one wins here too
         if claim.frequency_code == VOID:
             counts.claims_voided += 1
         else:
             counts.claims_replaced += 1
         existing[key] = (claim_id, claim.frequency_code)
+    if replaced:  # in bulk: the rows updated, their lines deleted and inserted again
+        rows = []
+        for claim_id, claim in replaced.items():
+            row = claim_row(claim, kind, submitted_on, file_id)
+            for name in ("state", "paid_amount", "patient_responsibility", "adjusted_amount"):
+                row.pop(name)
+            row["id"] = claim_id
+            rows.append(row)
+        bulk_update(session, ClaimRow, rows)
+        ids = sorted(replaced)
+        for start in range(0, len(ids), 900):
+            session.execute(delete(ServiceLineRow).where(
+                ServiceLineRow.claim_id.in_(ids[start:start + 900])))
+        bulk_insert(session, ServiceLineRow,
+                    [r for claim_id, claim in replaced.items() for r in line_rows(claim, claim_id)])
     new = list(fresh.values())
     ids = insert_with_ids(session, ClaimRow,
                           [claim_row(c, kind, submitted_on, file_id) for c in new])
