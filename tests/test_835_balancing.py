@@ -78,6 +78,7 @@ def test_reversal_with_positive_amounts() -> None:
 def test_codes_are_registered_and_distinct_from_envelope_codes() -> None:
     assert set(BALANCING_CODES) == {
         "835-line-unbalanced", "835-claim-unbalanced", "835-transaction-unbalanced",
-        "835-negative-payment", "835-adjustment-both-levels", "835-reversal-not-negated"}
+        "835-negative-payment", "835-adjustment-both-levels", "835-reversal-not-negated",
+        "835-interest-unbalanced"}
     assert not set(BALANCING_CODES) & set(ENVELOPE_CODES)
     assert all(c.fix for c in BALANCING_CODES.values())
