@@ -3,12 +3,18 @@ claim interest (AMT*I) against PLB L6 (RFI 2123)."""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
 from claimhouse.cli import cli
+from claimhouse.parse import ParsedSet, write_jsonl
+from claimhouse.transactions import resolve
 from claimhouse.transactions.balancing import check_remittance
+from claimhouse.x12 import EnvelopeReader
 from tests._835_helpers import read_all
 
 X12 = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
@@ -86,3 +92,25 @@ def test_interest_without_plb_l6() -> None:
 def test_no_claim_interest_needs_no_l6_check() -> None:
     # provider-level interest alone (no AMT*I on any claim) is not checked against claims
     assert _interest_codes(("AMT*I*5.25~", ""), ("SE*41*", "SE*40*")) == []
+
+
+# -- jsonl: orjson lines equal the json module's ----------------------------------------
+
+def test_jsonl_lines_are_the_json_modules_bytes() -> None:
+    binding = resolve_835_binding()
+    records: list[dict[str, Any]] = [
+        {"a": "plain", "n": [1, None, True, {}], "e": []},
+        {"name": "CAFÉ ÅSA", "ctl": "\x01\x1f\x7f", "q": "\"\\/"},  # escaped by json
+        {"big": 2**70, "neg": -(2**65)},  # beyond orjson's integers
+        {1: "non-string key"},
+    ] * 300  # past the 256-line write batch
+    out = io.StringIO()
+    write_jsonl([ParsedSet(binding, None, iter(records))], out)
+    enc = json.JSONEncoder(separators=(",", ":")).encode
+    assert out.getvalue() == "".join(enc(r) + "\n" for r in records)
+
+
+def resolve_835_binding() -> Any:
+    ts = next(EnvelopeReader(INTEREST).transaction_sets())
+    binding, _ = resolve(ts)
+    return binding
