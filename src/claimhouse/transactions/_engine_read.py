@@ -75,10 +75,14 @@ def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, A
         return on_flat
     sub_attr, sub_cls = rep.list_attr, rep.item_cls
     assert sub_cls is not None
+    first, step = rep.start, rep.size
 
     def on_nested(frame: list[Any], els: list[str], sep: str) -> None:
         kw = outer(els, sep)
-        subs = [sub_cls(**g) for g in (ex(els, sep) for ex in groups) if g]
+        # only the repeats the segment has (an HI with 2 of its 12 composites: 2 calls)
+        subs = [sub_cls(**g) for g in (ex(els, sep) for ex in
+                                       groups[:max(0, (len(els) - first + step - 1) // step)])
+                if g]
         if subs:
             kw[sub_attr] = subs
         item = cls(**kw)
