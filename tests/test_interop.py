@@ -164,3 +164,87 @@ def test_corpus_837_same_totals_as_x12sdk() -> None:
     print(dict(counts))
     assert disagreements == []
     assert counts["x12sdk agreed"] >= 23, counts
+
+
+# --- corpus files rewritten by claimhouse → other readers ------------------------------------
+
+def _rewrite_835(path: Path, out: Path) -> Path | None:
+    """parse --format json, then generate 835: the corpus 835 as our writer writes it
+    (None when generate refuses it: a source element that did not convert leaves a
+    field empty that the writer needs)."""
+    doc = out / f"{path.stem}.json"
+    parsed = CliRunner().invoke(cli, ["parse", str(path), "--format", "json"])
+    if not parsed.stdout.strip():
+        return None
+    doc.write_text(parsed.stdout)  # exit 1 = findings in the source; its JSON is still out
+    target = out / f"{path.stem}.835"
+    result = CliRunner().invoke(cli, ["generate", "835", str(doc), "-o", str(target),
+                                      "--at", AT])
+    return target if result.exit_code == 0 else None
+
+
+def _read_or_none(reader: str, path: Path) -> Totals | None:
+    try:
+        return READ[reader](path)
+    except Rejected:
+        return None
+
+
+@pytest.mark.corpus
+def test_corpus_835_rewritten_by_claimhouse_reads_the_same(tmp_path: Path) -> None:
+    """Every corpus 835 claimhouse reads, written again by `generate 835`: where oxedi or
+    x12sdk reads the original, it must read our file, with the original's totals."""
+    counts = Counter[str]()
+    for i, path in enumerate(_corpus("835")):
+        try:
+            truth = claimhouse_totals(path)
+        except Rejected:
+            continue
+        (tmp_path / str(i)).mkdir()
+        ours_file = _rewrite_835(path, tmp_path / str(i))
+        if ours_file is None:
+            counts["source has findings: not rewritten"] += 1
+            continue
+        assert claimhouse_totals(ours_file).key() == truth.key(), path
+        for reader in ("oxedi", "x12sdk"):
+            if _read_or_none(reader, path) is None:
+                counts[f"{reader} rejects the original"] += 1
+                continue
+            theirs = READ[reader](ours_file)  # read the original: must read ours
+            assert (sorted(theirs.claims), theirs.bpr02) == (sorted(truth.claims),
+                                                             truth.bpr02), (path, reader)
+            counts[f"{reader} agreed"] += 1
+    print(dict(counts))
+    assert counts["oxedi agreed"] >= 15 and counts["x12sdk agreed"] >= 8, counts
+
+
+@pytest.mark.corpus
+def test_corpus_837_rewritten_by_claimhouse_reads_the_same(tmp_path: Path) -> None:
+    """Every valid corpus 5010 837P/I, read into our models and written by our 837
+    writer (as test_837_lossless does): where x12sdk reads the original it reads ours,
+    with the same CLM01/CLM02, except sources test_837_lossless lists as malformed."""
+    from tests.test_837_corpus import _batches, _valid_5010, _write
+    from tests.test_837_lossless import _KNOWN
+
+    rows = [r for r in corpus_rows() if _valid_5010(r)]
+    if not rows:
+        pytest.skip(f"x12 corpus not found at {CORPUS} (set CLAIMHOUSE_CORPUS)")
+    counts = Counter[str]()
+    for n, row in enumerate(rows):
+        path = CORPUS / row["local_path"]
+        if _read_or_none("x12sdk", path) is None:
+            counts["x12sdk rejects the original"] += 1
+            continue
+        for k, (_, batch) in enumerate(_batches(path)):
+            ours_file = tmp_path / f"{n}-{k}.837"
+            ours_file.write_bytes(_write(batch))
+            truth = sorted((c.patient_control_number, c.total_charge) for c in batch.claims)
+            theirs = _read_or_none("x12sdk", ours_file)
+            if theirs is None and row["local_path"] in _KNOWN:
+                counts["known malformed source"] += 1
+                continue
+            assert theirs is not None, row["local_path"]
+            assert sorted(theirs.claims) == truth, row["local_path"]
+            counts["x12sdk agreed"] += 1
+    print(dict(counts))
+    assert counts["x12sdk agreed"] >= 21, counts
