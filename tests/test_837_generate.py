@@ -195,7 +195,12 @@ def test_institutional_segments() -> None:
     _, batch = _load(FIXTURES / "json" / "claims-institutional.json")
     segs = _segments(_write(batch))
     his = [s for s in segs if s[0] == "HI"]
-    assert [h[1].split(":")[0] for h in his[:6]] == ["ABK", "ABJ", "ABF", "BBR", "BH", "BE"]
+    assert [h[1].split(":")[0] for h in his[:7]] == ["ABK", "ABJ", "DR", "ABF", "BBR", "BH",
+                                                     "BE"]
+    assert ["HI", "DR:470"] in segs  # the DRG, in guide order after the admitting diagnosis
+    ids = [s[0] for s in segs]
+    assert ids.index("CL1") < ids.index("PWK") < ids.index("HI")  # the guide's order
+    assert ["PWK", "OZ", "BM", "", "", "AC", "LGH-OPNOTE-1"] in segs
     assert his[0][1] == "ABK:J189:::::::Y"
     assert ["DTP", "434", "RD8", "20260210-20260214"] in segs
     assert ["DTP", "435", "DT", "202602100830"] in segs

@@ -334,7 +334,8 @@ def claim_loop(c: Claim, kind: ClaimKind) -> DClaim:
     if c.patient_estimated_amount_due is not None:
         amounts.append(DAmount("F3", c.patient_estimated_amount_due))
     d = DClaim(c.patient_control_number, c.total_charge, c.place_of_service,
-               c.facility_code_qualifier, c.frequency_code, c.provider_signature,
+               c.facility_code_qualifier, c.frequency_code,
+               None if institutional else c.provider_signature,  # CLM06: Not Used in X223
                c.assignment_participation, c.benefits_assignment, c.release_of_information,
                c.patient_signature_source, c.related_causes, c.accident_state,
                c.accident_country, c.special_program, None, c.delay_reason, [],
