@@ -184,3 +184,30 @@ def test_sftp_pull_refuses_names_that_escape(tmp_path: Path, monkeypatch: pytest
     for p in (drop / "inbox").iterdir():
         assert p.resolve().parent == (drop / "inbox").resolve()
     assert not Path("/etc/x").exists()
+
+
+def test_links_planted_in_work_are_not_followed(tmp_path: Path, outside: Path) -> None:
+    """A link where the runner stages a job's outputs (work/.<job>.<try>.out) or where
+    it writes a file is replaced, never written through."""
+    from claimhouse.batch._files import remove_tree, write_synced
+
+    drop = make_drop(tmp_path / "drop", "[drop]\nstable_seconds = 0\nvalidation_level = 0\n"
+                     "load = false\n[emit]\nacks = [\"999\", \"ta1\"]\nreport = true\n")
+    (drop / "work").mkdir(mode=0o700)
+    for job in range(1, 4):
+        for attempt in range(0, 4):
+            (drop / "work" / f".{job}.{attempt}.out").symlink_to(outside)
+    (drop / "inbox" / "good.x12").write_bytes(interchange(4321))
+    proc = _run_batch(drop)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.x12"]
+    assert any("report.json" in p.name for p in (drop / "outbox").iterdir())
+    # the helpers themselves
+    link = tmp_path / "link"
+    link.symlink_to(outside)
+    remove_tree(link)
+    assert not link.exists() and (outside / "secret.x12").exists()
+    (tmp_path / "flink").symlink_to(outside / "secret.x12")
+    with pytest.raises(OSError):
+        write_synced(tmp_path / "flink", b"overwritten")
+    assert (outside / "secret.x12").read_bytes().endswith(SECRET)

@@ -50,9 +50,13 @@ def private_dir(path: str | Path) -> Path:
 
 
 def private_fd(path: str | Path, *, append: bool = False, truncate: bool = True,
-               exclusive: bool = False) -> int:
-    """A write descriptor on ``path``, created 0600 (a regular file tightened to 0600)."""
+               exclusive: bool = False, nofollow: bool = False) -> int:
+    """A write descriptor on ``path``, created 0600 (a regular file tightened to 0600).
+    ``nofollow``: refuse a symlink at ``path`` (ELOOP) - for folders the tool owns; not for
+    a user's ``-o`` target, which may rightly be a link (``/dev/stdout``)."""
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    if nofollow:
+        flags |= os.O_NOFOLLOW
     if append:
         flags |= os.O_APPEND
     elif truncate:

@@ -112,7 +112,7 @@ def write_synced(path: Path, chunks: bytes | Iterator[bytes]) -> None:
 
     For private folders (a job's staging folder) where no reader can see a partial file.
     """
-    fd = private_fd(path)
+    fd = private_fd(path, nofollow=True)
     with os.fdopen(fd, "wb") as fh:
         for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
             fh.write(chunk)
@@ -154,6 +154,11 @@ def sha256_file(path: Path) -> tuple[str, int]:
 
 
 def remove_tree(path: Path) -> None:
+    """Remove a folder tree; a symlink in its place is removed itself, never followed (a
+    staging folder replaced by a link would otherwise send outputs outside the drop)."""
+    if path.is_symlink():
+        path.unlink()
+        return
     shutil.rmtree(path, ignore_errors=True)
 
 
