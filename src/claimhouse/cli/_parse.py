@@ -31,7 +31,8 @@ _WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}
 def parse_command(files: tuple[str, ...], fmt: str, output: str) -> None:
     """Read 835, 837 and acknowledgment files into their models and print them.
 
-    Exits 1 when a file has envelope errors or transaction sets of an unsupported kind."""
+    Exits 1 when a file has envelope errors, values that do not convert (map-bad-value) or
+    transaction sets of an unsupported kind."""
     outcome = ParseOutcome()
 
     def parsed() -> Iterator[ParsedSet]:
