@@ -98,11 +98,12 @@ def test_cli_outputs_are_private(tmp_path: Path) -> None:
     run("report", "claims", "--format", "html", "-o", str(out / "dash.html"), "--db", str(db))
     run("parse", str(files.remittances[0]), "--format", "json", "-o", str(out / "r.json"))
     run("generate", "835", str(out / "r.json"), "-o", str(out / "gen.835"), "--at", AT)
+    run("era", str(files.remittances[0]), "--format", "html", "-o", str(out / "era.html"))
     for f in ("gen.837", "p.json"):
         assert mode(tmp_path / f) == 0o600, f
     checked = assert_private_tree(out)
     assert {"state/", "acks/", "acks/deep/", "db/", "summary.txt", "dash.html", "gen.835",
-            "db/claims.db", "state/control"} <= set(checked)
+            "db/claims.db", "state/control", "era.html"} <= set(checked)
     assert any(c.startswith("acks/deep/") and not c.endswith("/") for c in checked)
 
 

@@ -10,7 +10,8 @@ any traceback) at DEBUG; the batch runner runs as a real process with ``--log-js
 What may carry PHI, because it is the data and not a log or an operator report:
 ``parse`` output, written 837/835 files, batch extracts (``outbox/*.json``), the claim
 store's own tables, and the biller's worklists that name the patient by design
-(``denial-worklist``, ``underpayments``, ``dashboard``) unless ``--mask`` is given; their
+(``denial-worklist``, ``underpayments``, ``dashboard``) and the remittance advice
+(``era``) unless ``--mask`` is given; their
 stderr and logs are still checked. ``explain`` is the biller's view of one claim, looked
 up by patient control number: it shows amounts, codes and match decisions, no name, id,
 birth date, address or diagnosis, and is held to the operator rule (checked here), as is
@@ -134,6 +135,12 @@ def run_every_command(phi: PhiFiles, work: Path, trap: Trap) -> Checked:
             cli_run(seen, ["validate", p, "--format", fmt, "-v", "--ack-dir", str(acks)],
                     output_is_operator=True)
     cli_run(seen, ["schema", "claim"], output_is_operator=True)
+    # era: the remittance advice names the patient (the biller's), unless --mask
+    for path in [*phi.good_835, *(p for n, p in phi.broken.items() if n.endswith(".835"))]:
+        for fmt in ("text", "html"):
+            cli_run(seen, ["era", str(path), "--format", fmt], output_is_operator=False)
+            cli_run(seen, ["era", str(path), "--format", fmt, "--mask"],
+                    output_is_operator=True)
     # generate: from our 835 parse output, and from claim JSON the model/writer rejects
     for i, path in enumerate(phi.good_835[:2]):
         remits = work / f"remits-{i}.json"
