@@ -67,6 +67,18 @@ def _expr(kind: str, var: str) -> str:
     return f"({var} if type({var}) is str else _fmt({var}))"
 
 
+def _inline_expr(kind: str, var: str) -> str:
+    """Text of value ``var``, or "" when it is None, as one expression."""
+    other = f"('' if {var} is None else _fmt({var}))"
+    if kind == "dec":
+        return f"(_format({var}, 'f') if type({var}) is _Dec else {other})"
+    if kind == "date":
+        return f"(_d8({var}) if type({var}) is _date else {other})"
+    if kind == "int":
+        return f"(str({var}) if type({var}) is int else {other})"
+    return f"({var} if type({var}) is str else {other})"
+
+
 class _Gen:
     def __init__(self) -> None:
         self.n = 0
@@ -93,20 +105,47 @@ def _segment_lines(seg: SegmentDef, src: str, force: str, g: _Gen, ind: str,
     conds = [f"{names[f]} is not None" if not _is_list(els, f) else f"{names[f]}"
              for f in names]
     cond = " or ".join(conds + ([force] if force != "False" else [])) or "False"
-    body: list[str] = [f"p = [{seg.seg_id!r}" + ', ""' * top + "]"]
+    # one list display holds every position a single plain element feeds (the common
+    # case); ranges, composites and shared positions are filled by statements after it
+    plain: dict[int, list[ElementDef]] = {}
+    taken: set[int] = set()
+    for e in els:
+        if e.comp is None and e.to is None:
+            plain.setdefault(e.pos, []).append(e)
+        elif e.comp is None and e.to is not None:
+            taken.update(range(e.pos, e.to + 1))
+        else:
+            taken.add(e.pos)
+    inline = {pos: es_[0] for pos, es_ in plain.items() if len(es_) == 1 and pos not in taken}
+    const_inline = (seg.constant is not None and seg.match_pos is not None
+                    and seg.match_pos not in taken
+                    and (seg.match_pos in inline or seg.match_pos not in plain))
+    slots = []
+    for pos in range(1, top + 1):
+        e1 = inline.get(pos)
+        if const_inline and pos == seg.match_pos:
+            slots.append(repr(seg.constant) if e1 is None else
+                         f"({seg.constant!r} if {names[e1.field]} is None else "
+                         f"{_expr(e1.kind, names[e1.field])})")
+        elif e1 is not None:
+            slots.append(_inline_expr(e1.kind, names[e1.field]))
+        else:
+            slots.append('""')
+    body: list[str] = [f"p = [{seg.seg_id!r}" + "".join(", " + x for x in slots) + "]"]
     comps: dict[int, list[ElementDef]] = {}
     for e in els:
         v = names[e.field]
         if e.comp is not None:
             comps.setdefault(e.pos, []).append(e)
         elif e.to is None:
-            body += [f"if {v} is not None:", f"    p[{e.pos}] = {_expr(e.kind, v)}"]
+            if e.pos not in inline:
+                body += [f"if {v} is not None:", f"    p[{e.pos}] = {_expr(e.kind, v)}"]
         else:
             body += [f"if {v}:", f"    if len({v}) > {e.to - e.pos + 1}:",
                      f"        _too_many({seg.seg_id!r}, {e.pos}, {e.to})",
                      f"    for k, x in enumerate({v}):",
                      f"        p[{e.pos} + k] = {_expr('str', 'x')}"]
-    if seg.constant is not None and seg.match_pos is not None:
+    if seg.constant is not None and seg.match_pos is not None and not const_inline:
         at = [names[e.field] for e in els if e.comp is None and e.to is None
               and e.pos == seg.match_pos]
         if at:
@@ -133,8 +172,11 @@ def _segment_lines(seg: SegmentDef, src: str, force: str, g: _Gen, ind: str,
     body.append("out.append(es.join(p).rstrip(es))")
     if wrote:
         body.append(f"{wrote} = True")
-    lines.append(f"if {cond}:")
-    lines += ["    " + b for b in body]
+    if force == "True":
+        lines += body
+    else:
+        lines.append(f"if {cond}:")
+        lines += ["    " + b for b in body]
     return [ind + s for s in lines]
 
 
@@ -276,6 +318,7 @@ def compile_writer(root: LoopDef, helpers: dict[str, Any]) -> CompiledWriter:
     walk(root)
     names = {id(ld): f"w{i}_{ld.loop_id}" for i, ld in enumerate(loops)}
     namespace: dict[str, Any] = {"_Dec": Decimal, "_date": date, "_dec": _dec, "_d8": _d8,
+                                 "_format": format,
                                  "_has_stand_in": _has_stand_in, **helpers}
     source: list[str] = []
     for ld in reversed(loops):
