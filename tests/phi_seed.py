@@ -34,11 +34,13 @@ PHI_TOKENS = (LAST, FIRST, MEMBER, "PHIADDRLANE", CITY, "19310203", "1931-02-03"
 _PATTERN = re.compile("|".join(re.escape(t) for t in PHI_TOKENS), re.IGNORECASE)
 
 
-def leaks(text: str | bytes) -> list[str]:
-    """The PHI strings found in ``text`` (with a little context each)."""
+def leaks(text: str | bytes, *, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The PHI strings found in ``text`` (with a little context each), but ``allowed``."""
     if isinstance(text, bytes):
         text = text.decode("latin-1")
-    return [text[max(0, m.start() - 30):m.end() + 30] for m in _PATTERN.finditer(text)]
+    ok = tuple(a.upper() for a in allowed)
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in _PATTERN.finditer(text)
+            if not (ok and m.group(0).upper().startswith(ok))]
 
 
 def _letters(i: int) -> str:
@@ -76,6 +78,8 @@ class PhiFiles:
     claims_json_bad: list[Path]
     """Claim JSON with PHI that the model (bad date) or the writer (a delimiter in a
     member id) rejects."""
+    claims_json_valid: Path
+    """Guide-valid claim JSON with PHI (accepted: a 999 AK9*A and a 277CA)."""
 
 
 def _sub(data: bytes, old: bytes, new: bytes, count: int = 1) -> bytes:
@@ -141,4 +145,31 @@ def write_phi_files(folder: Path) -> PhiFiles:
         p = folder / f"claims-phi-{tag}.json"
         p.write_text(json.dumps(doc))
         bad_json.append(p)
-    return PhiFiles(files.claims, files.remittances, out, bad_json)
+    valid = folder / "claims-phi-valid.json"
+    valid.write_text(json.dumps(valid_claims_json(fixtures / "claims-professional.json")))
+    return PhiFiles(files.claims, files.remittances, out, bad_json, valid)
+
+
+NAME_TOKENS = (LAST, FIRST, MEMBER)
+"""What a 277CA may carry: its 2100D NM1 names the patient and member id (X214 requires
+it; it goes back to the submitter, who sent them). No DOB, address or diagnosis."""
+
+
+def valid_claims_json(source: Path) -> dict[str, object]:
+    """The fixture claim JSON with PHI in every patient field of every claim: a file that
+    passes validation, so its 999 accepts and a 277CA is written."""
+    doc: dict[str, object] = json.loads(source.read_text())
+    claims = doc["claims"]
+    assert isinstance(claims, list)
+    for i, claim in enumerate(claims):
+        sub = claim["subscriber"]
+        sub.update(last_name=LAST + _letters(500 + i), first_name=FIRST,
+                   member_id=f"{MEMBER}{500 + i}", birth_date=DOB.isoformat())
+        sub["address"] = {"line1": STREET, "city": CITY, "state": "IL",
+                          "postal_code": "62704"}
+        if claim.get("patient"):
+            claim["patient"].update(last_name=LAST + _letters(600 + i), first_name=FIRST,
+                                    birth_date=DOB.isoformat())
+            claim["patient"]["address"] = sub["address"]
+        claim["diagnoses"] = [{"qualifier": "ABK", "code": DX}, *claim["diagnoses"][1:]]
+    return doc
