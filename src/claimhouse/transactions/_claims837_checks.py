@@ -57,29 +57,45 @@ than the checks of a good claim)."""
 _LINE = _WHERE + ".service_lines[{}]"
 
 
-def _claim_problems(c: Claim, kind: ClaimKind, where: str = _WHERE) -> list[str]:
+class _Rules:
+    """One guide's rules, looked up once per batch (not once per claim)."""
+
+    def __init__(self, kind: ClaimKind) -> None:
+        self.kind = kind
+        self.institutional = kind is ClaimKind.INSTITUTIONAL
+        self.dental = kind is ClaimKind.DENTAL
+        self.facility = FACILITY_QUALIFIER[kind]
+        self.max_lines = MAX_LINES[kind]
+        self.groups = HI_GROUPS[kind]
+        self.allowed = _all_quals(self.groups)
+        self.claim_slots = CLAIM_PROVIDER_SLOTS[kind]
+        self.line_slots = LINE_PROVIDER_SLOTS[kind]
+
+
+def _claim_problems(c: Claim, r: _Rules, where: str = _WHERE) -> list[str]:
     problems: list[str] = []
-    if c.facility_code_qualifier != FACILITY_QUALIFIER[kind]:
+    kind, institutional = r.kind, r.institutional
+    if c.facility_code_qualifier != r.facility:
         problems.append(f"{where}.facility_code_qualifier: must be "
-                        f"{FACILITY_QUALIFIER[kind]!r} for {kind.value} claims")
-    if kind is not ClaimKind.INSTITUTIONAL and c.frequency_code not in ("1", "7", "8"):
+                        f"{r.facility!r} for {kind.value} claims")
+    if not institutional and c.frequency_code not in ("1", "7", "8"):
         problems.append(f"{where}.frequency_code: must be 1 (original), 7 (replacement) or "
                         "8 (void)")
     if c.frequency_code in ("7", "8") and not c.payer_claim_control_number:
         problems.append(f"{where}.payer_claim_control_number: a replacement or void names "
                         "the payer's claim control number (REF*F8)")
-    controls = [ln.line_item_control_number for ln in c.service_lines
-                if ln.line_item_control_number]
+    lines = c.service_lines
+    controls = [ln.line_item_control_number for ln in lines if ln.line_item_control_number]
     if len(controls) != len(set(controls)):
         problems.append(f"{where}.service_lines: line item control numbers (REF*6R) must be "
                         "unique within the claim")
-    if len(c.service_lines) > MAX_LINES[kind]:
-        problems.append(f"{where}.service_lines: at most {MAX_LINES[kind]} lines")
-    if kind is not ClaimKind.DENTAL and not c.diagnoses:
+    if len(lines) > r.max_lines:
+        problems.append(f"{where}.service_lines: at most {r.max_lines} lines")
+    if not r.dental and not c.diagnoses:
         problems.append(f"{where}.diagnoses: a principal diagnosis is required")
-    if kind is ClaimKind.INSTITUTIONAL and c.statement_from is None:
+    if institutional and c.statement_from is None:
         problems.append(f"{where}.statement_from: required for institutional claims")
-    if kind is ClaimKind.INSTITUTIONAL and not (c.admission_type or c.patient_status):
+    if institutional and not (c.admission_type or c.patient_status):
         problems.append(f"{where}.patient_status: CL1 is required for institutional claims")
     counts: dict[str, int] = {}
     for d in c.diagnoses:
@@ -92,41 +108,42 @@ def _claim_problems(c: Claim, kind: ClaimKind, where: str = _WHERE) -> list[str]
             counts[q] = counts.get(q, 0) + len(many)
     if c.drg_code:
         counts["DR"] = counts.get("DR", 0) + 1
-    groups = HI_GROUPS[kind]
-    allowed = _all_quals(groups)
-    for q in counts:
-        if q not in allowed:
-            problems.append(f"{where}: health code qualifier {q!r} is not used in this guide")
-    for g in groups:
-        n = sum(counts.get(q, 0) for q in g.qualifiers) if counts else 0
-        if n > g.per_segment * g.segments:
-            problems.append(f"{where}: at most {g.per_segment * g.segments} codes with "
-                            f"qualifier(s) {'/'.join(sorted(g.qualifiers))}")
+    if counts:
+        for q in counts:
+            if q not in r.allowed:
+                problems.append(f"{where}: health code qualifier {q!r} is not used in this "
+                                "guide")
+        for g in r.groups:
+            n = 0
+            for q in g.qualifiers:
+                n += counts.get(q, 0)
+            if n > g.per_segment * g.segments:
+                problems.append(f"{where}: at most {g.per_segment * g.segments} codes with "
+                                f"qualifier(s) {'/'.join(sorted(g.qualifiers))}")
     if c.diagnoses and c.diagnoses[0].qualifier not in ("ABK", "BK"):
         problems.append(f"{where}.diagnoses[0].qualifier: the principal diagnosis (ABK) "
                         "comes first")
     if c.providers:
-        _roles([p.role for p in c.providers], CLAIM_PROVIDER_SLOTS[kind], where, problems)
-    n_dx = sum(counts.get(q, 0) for q in ("ABK", "ABF", "BK", "BF"))
+        _roles([p.role for p in c.providers], r.claim_slots, where, problems)
+    n_dx = (counts.get("ABK", 0) + counts.get("ABF", 0) + counts.get("BK", 0)
+            + counts.get("BF", 0))
     top = max(n_dx, 1)
-    institutional = kind is ClaimKind.INSTITUTIONAL
-    line_slots = LINE_PROVIDER_SLOTS[kind]
-    for j, line in enumerate(c.service_lines):
-        lw = _LINE.format(j)
+    for j, line in enumerate(lines):
         if institutional and not line.revenue_code:
-            problems.append(f"{lw}.revenue_code: required on institutional lines")
+            problems.append(f"{_LINE.format(j)}.revenue_code: required on institutional lines")
         if not institutional and line.procedure is None:
-            problems.append(f"{lw}.procedure: required on {kind.value} lines")
-        if len(line.diagnosis_pointers) > 4:
-            problems.append(f"{lw}.diagnosis_pointers: at most four")
-        if not institutional and line.diagnosis_pointers and any(
-                p < 1 or p > top for p in line.diagnosis_pointers):
-            problems.append(f"{lw}.diagnosis_pointers: must point at one of the claim's "
-                            f"{n_dx} diagnoses")
+            problems.append(f"{_LINE.format(j)}.procedure: required on {kind.value} lines")
+        ptrs = line.diagnosis_pointers
+        if ptrs:
+            if len(ptrs) > 4:
+                problems.append(f"{_LINE.format(j)}.diagnosis_pointers: at most four")
+            if not institutional and (min(ptrs) < 1 or max(ptrs) > top):
+                problems.append(f"{_LINE.format(j)}.diagnosis_pointers: must point at one of "
+                                f"the claim's {n_dx} diagnoses")
         if line.units is not None and line.units < 0:
-            problems.append(f"{lw}.units: negative")
+            problems.append(f"{_LINE.format(j)}.units: negative")
         if line.providers:
-            _roles([p.role for p in line.providers], line_slots, lw, problems)
+            _roles([p.role for p in line.providers], r.line_slots, _LINE.format(j), problems)
     return [x.replace(_WHERE, where) for x in problems] if where != _WHERE else problems
 
 
@@ -135,8 +152,9 @@ def guide_problems(batch: ClaimBatch) -> list[str]:
     problems: list[str] = []
     if not batch.claims:
         problems.append("claims: an 837 needs at least one claim")
+    rules = _Rules(batch.kind)
     for i, c in enumerate(batch.claims):
-        found = _claim_problems(c, batch.kind)
+        found = _claim_problems(c, rules)
         if found:
             where = f"claims[{i}] (patient_control_number {c.patient_control_number!r})"
             problems += [p.replace(_WHERE, where) for p in found]
