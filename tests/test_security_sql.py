@@ -12,6 +12,7 @@ to ``text()`` / ``exec_driver_sql()`` / ``cursor.execute()`` later.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -105,8 +106,13 @@ def scan(root: Path) -> set[tuple[str, str, int]]:
     return found
 
 
+@functools.cache
+def _src_found() -> frozenset[tuple[str, str, int]]:
+    return frozenset(scan(SRC))
+
+
 def test_sql_text_interpolates_only_allowlisted_identifiers_and_ints() -> None:
-    found = scan(SRC)
+    found = _src_found()
     bad = sorted(f"{f}:{line}: {{{expr}}}" for f, expr, line in found
                  if (f, expr) not in ALLOWED)
     assert bad == [], ("SQL built by interpolating values; bind them (text(':x'), "
@@ -114,7 +120,7 @@ def test_sql_text_interpolates_only_allowlisted_identifiers_and_ints() -> None:
 
 
 def test_allowlist_has_no_stale_entries() -> None:
-    used = {(f, expr) for f, expr, _ in scan(SRC)}
+    used = {(f, expr) for f, expr, _ in _src_found()}
     stale = sorted(k for k in ALLOWED if k not in used)
     # an entry may go stale when its module is rewritten to bind values: then delete it
     assert stale == [], stale
