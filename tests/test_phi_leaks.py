@@ -39,6 +39,8 @@ from sqlalchemy import MetaData, create_engine, select
 from claimhouse.cli import cli
 from claimhouse.errors import ClaimhouseError
 from tests.phi_seed import NAME_TOKENS, PhiFiles, leaks, write_phi_files
+from tests.test_batch_sftp import SshServer
+from tests.test_batch_sftp import sshd as sshd
 
 ROOT = Path(__file__).resolve().parents[1]
 OPERATOR_REPORTS = ("summary", "claims", "denials", "unmatched", "aging", "patient-balances")
@@ -411,3 +413,31 @@ def test_canary_finding_message_quoting_a_value(phi: PhiFiles, tmp_path: Path, t
     cli_run(seen, ["validate", str(phi.broken["837-name-element.837"])],
             output_is_operator=True)
     assert seen.found, "a message quoting pyx12's text should leak PHI"
+
+
+def test_sftp_pull_and_push_keep_phi_out(phi: PhiFiles, tmp_path: Path, trap: Trap,
+                                         sshd: SshServer) -> None:
+    """`batch pull` / `batch push --log-json` against a real sshd at DEBUG (paramiko's
+    loggers included): PHI files travel, no PHI reaches a log line or the output."""
+    from tests.test_batch_sftp import _drop
+
+    paramiko_log = logging.getLogger("paramiko")
+    saved = paramiko_log.level
+    paramiko_log.setLevel(logging.DEBUG)
+    try:
+        drop, remote_in, remote_out = _drop(tmp_path, sshd)
+        for path in _all_x12(phi):
+            (remote_in / path.name).write_bytes(path.read_bytes())
+        (drop / "outbox").mkdir(parents=True, exist_ok=True)
+        (drop / "outbox" / "phi-extract.json").write_bytes(phi.good_835[0].read_bytes())
+        seen = Checked()
+        cli_run(seen, ["batch", "pull", str(drop), "--log-json"], output_is_operator=True)
+        cli_run(seen, ["batch", "push", str(drop), "--log-json"], output_is_operator=True)
+    finally:
+        paramiko_log.setLevel(saved)
+    assert len(list((drop / "inbox").iterdir())) == len(_all_x12(phi))
+    assert (remote_out / "phi-extract.json").is_file()
+    assert any(line.startswith("DEBUG paramiko") for line in trap.lines)
+    for line in trap.lines:
+        seen.check("log", line)
+    seen.assert_clean()
