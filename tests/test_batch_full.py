@@ -160,3 +160,35 @@ def test_two_workers_load_the_store_on_postgresql(tmp_path: Path,
     assert _count(url, ClaimRow) == 5
     assert _count(url, RemittanceRow) == 2
     assert len(list((drop / "outbox").glob("*.999.x12"))) == 8
+
+
+def test_277ca_written_when_the_drop_asks_for_it(tmp_path: Path) -> None:
+    from claimhouse.acks._read277 import read_277ca
+    from claimhouse.x12 import EnvelopeReader
+
+    config = FULL + '[emit]\nacks = ["999", "ta1", "277ca"]\n'
+    drop = make_drop(tmp_path / "drop", config)
+    (drop / "inbox" / "a-claims.837").write_bytes(valid_837(601))
+    (drop / "inbox" / "b-remit.835").write_bytes(_835("835-sample.x12", "X"))
+    with Runner(load_config(drop)) as runner:
+        summary = runner.run_once()
+    assert summary.accepted == 2 and summary.rejected == 0
+    outbox = sorted(p.name for p in (drop / "outbox").iterdir())
+    # one 277CA, for the 837 (none for an 835)
+    assert [n for n in outbox if "277ca" in n] == ["a-claims.837.1.277ca.x12"]
+    sets = [read_277ca(ts) for ts in
+            EnvelopeReader(drop / "outbox" / "a-claims.837.1.277ca.x12").transaction_sets()]
+    claims = [c for s in sets for c in s.claims]
+    assert len(claims) == 5 and all(c.accepted for c in claims)
+    # its control numbers do not collide with the 999 of the same job
+    isa13 = {(drop / "outbox" / n).read_bytes()[90:99] for n in outbox
+             if n.startswith("a-") and n.endswith(".x12")}
+    assert len(isa13) == 2
+
+
+def test_277ca_not_written_by_default(tmp_path: Path) -> None:
+    drop = make_drop(tmp_path / "drop", FULL)
+    (drop / "inbox" / "a-claims.837").write_bytes(valid_837(602))
+    with Runner(load_config(drop)) as runner:
+        runner.run_once()
+    assert not list((drop / "outbox").glob("*277ca*"))

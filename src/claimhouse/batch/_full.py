@@ -27,7 +27,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from claimhouse.acks import build_acks
+from claimhouse.acks import build_277ca, build_acks
 from claimhouse.batch._config import DropConfig
 from claimhouse.batch._pipeline import EnvelopePipeline, FileOutcome, JobInfo
 from claimhouse.models import ClaimBatch, Remittance
@@ -85,8 +85,12 @@ class FullPipeline:
         report = validate_file(path, level, name=job.name, seen_interchanges=[
             (key.sender.split(":", 1)[-1], key.control_number) for key, _ in repeats])
         when = datetime.fromtimestamp(job.received, UTC).replace(tzinfo=None)
-        acks = build_acks(report, clock=fixed_clock(when),
-                          control_numbers=SequentialControlNumbers(job.id * 10 % 999_999_990))
+        clock = fixed_clock(when)
+        numbers = SequentialControlNumbers(job.id * 10 % 999_999_990)
+        acks = build_acks(report, clock=clock, control_numbers=numbers)
+        if "277ca" in self.config.acks and not repeats:
+            # claim-level acknowledgment of the 837 sets that passed SNIP 1-2
+            acks += build_277ca(path, report, clock=clock, control_numbers=numbers)
         outcome.acks = [(f"{a.kind.lower()}.x12", a.content) for a in acks]
         if repeats:
             key, owner = repeats[0]
