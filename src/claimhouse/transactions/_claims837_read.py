@@ -19,13 +19,10 @@ from claimhouse.models import (
     ClaimKind,
     Contact,
     ContactNumber,
-    Diagnosis,
     DrugIdentification,
     LineAdjudication,
     LineAmount,
     Note,
-    OccurrenceCode,
-    OccurrenceSpan,
     OtherPayer,
     OtherSubscriber,
     Patient,
@@ -33,7 +30,6 @@ from claimhouse.models import (
     PayToPlan,
     PayToProvider,
     Procedure,
-    ProcedureCode,
     Provider,
     Receiver,
     Reference,
@@ -41,15 +37,11 @@ from claimhouse.models import (
     Submitter,
     Subscriber,
     Tooth,
-    ValueCode,
 )
 from claimhouse.transactions._claims837_codes import (
     CLAIM_PROVIDER_SLOTS,
-    DATE_RANK,
-    DIAGNOSIS_QUALIFIERS,
     LINE_PROVIDER_SLOTS,
     OTHER_PAYER_PROVIDER_SLOTS,
-    PROCEDURE_QUALIFIERS,
     REF_RANK,
     parse_d8,
     parse_period,
@@ -62,13 +54,19 @@ from claimhouse.transactions._claims837_doc import (
     DCas,
     DClaim,
     DContact,
-    DHiCode,
     DLine,
     DName,
     DOtherPayer,
     DPatientLevel,
     DRef,
     DSubscriberLevel,
+)
+from claimhouse.transactions._claims837_read_codes import (
+    claim_dates,
+    health_codes,
+    raw,
+    raw_amounts,
+    raw_dates,
 )
 
 _ZERO = Decimal(0)
@@ -199,7 +197,7 @@ def provider(d: DName, role: str) -> Provider:
                     contact=contacts(d.contacts)[0] if d.contacts else None,
                     id_qualifier=None if d.id_qualifier == "XX" else d.id_qualifier,
                     id=None if d.id_qualifier == "XX" else d.id,
-                    extra_segments=d.extra_segments + _raw_dates(d, ()))
+                    extra_segments=d.extra_segments + raw_dates(d, ()))
 
 
 def _providers(owner: DClaim | DLine | DOtherPayer,
@@ -240,8 +238,8 @@ def _other_payer(d: DOtherPayer, kind: ClaimKind) -> OtherPayer:
         payer_claim_control_number=_ref(pay.refs, "F8"),
         prior_authorization=_ref(pay.refs, "G1"), referral_number=_ref(pay.refs, "9F"),
         providers=_providers(d, OTHER_PAYER_PROVIDER_SLOTS[kind]),
-        extra_segments=d.extra_segments + _raw_amounts(d.amounts, ("D", "A8", "EAF")),
-        payer_extra_segments=pay.extra_segments + _raw_dates(pay, ("573",)))
+        extra_segments=d.extra_segments + raw_amounts(d.amounts, ("D", "A8", "EAF")),
+        payer_extra_segments=pay.extra_segments + raw_dates(pay, ("573",)))
 
 
 def _adjudication(d: DAdjudication) -> LineAdjudication:
@@ -255,8 +253,8 @@ def _adjudication(d: DAdjudication) -> LineAdjudication:
         adjustments=_adjustments(d.adjustments),
         adjudication_date=parse_d8(when.value) if when else None,
         remaining_patient_liability=_amount(d.amounts, "EAF"),
-        extra_segments=(d.extra_segments + _raw_amounts(d.amounts, ("EAF",))
-                        + [_raw("DTP", x.qualifier, x.format, x.value) for x in d.dates
+        extra_segments=(d.extra_segments + raw_amounts(d.amounts, ("EAF",))
+                        + [raw("DTP", x.qualifier, x.format, x.value) for x in d.dates
                            if x is not when]))
 
 
@@ -266,36 +264,6 @@ _NOTE_CODE = {ClaimKind.PROFESSIONAL: "ADD", ClaimKind.INSTITUTIONAL: "TPO",
 
 def _first(ds: list[DRef], qual: str) -> DRef | None:
     return next((r for r in ds if r.qualifier == qual), None)
-
-
-def _raw(seg_id: str, *values: str | None) -> list[str]:
-    """A mapped segment whose values no model field can hold, as an extra segment."""
-    out = [seg_id, *(v or "" for v in values)]
-    while len(out) > 1 and not out[-1]:
-        out.pop()
-    return out
-
-
-def _raw_amounts(ds: list[DAmount], named: tuple[str, ...]) -> list[list[str]]:
-    """AMTs no field holds (other qualifiers, repeats), as extra segments."""
-    out, seen = [], set()
-    for a in ds:
-        if a.qualifier in named and a.qualifier not in seen and a.amount is not None:
-            seen.add(a.qualifier)
-            continue
-        out.append(_raw("AMT", a.qualifier, None if a.amount is None else format(a.amount, "f")))
-    return out
-
-
-def _raw_dates(d: DName, named: tuple[str, ...]) -> list[list[str]]:
-    """DTPs of a name loop no field holds, as extra segments."""
-    out, seen = [], set()
-    for x in d.dates:
-        if x.qualifier in named and x.qualifier not in seen:
-            seen.add(x.qualifier)
-            continue
-        out.append(_raw("DTP", x.qualifier, x.format, x.value))
-    return out
 
 
 def _int_pointers(values: list[str]) -> list[int]:
@@ -317,7 +285,7 @@ def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
             continue
         s0, e0, t0 = parse_period(x.format, x.value)
         if s0 is None:  # unreadable or a bare time: kept as it came
-            extras.append(_raw("DTP", x.qualifier, x.format, x.value))
+            extras.append(raw("DTP", x.qualifier, x.format, x.value))
         else:
             other_dates.append(ClaimDate(x.qualifier or "", s0, e0, t0))
     named = {"6R": _first(d.refs, "6R"), "G1": _first(d.refs, "G1")}
@@ -325,8 +293,8 @@ def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
                   if r is not named.get(r.qualifier or "")]
     amounts = [LineAmount(a.qualifier or "", a.amount) for a in d.amounts
                if a.amount is not None]
-    extras += [_raw("AMT", a.qualifier) for a in d.amounts if a.amount is None]
-    extras += [_raw("NTE", n.code, n.text) for n in d.notes[1:]]
+    extras += [raw("AMT", a.qualifier) for a in d.amounts if a.amount is None]
+    extras += [raw("NTE", n.code, n.text) for n in d.notes[1:]]
     note = d.notes[0] if d.notes else None
     drug = None
     if d.drug is not None:
@@ -349,76 +317,6 @@ def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
         providers=_providers(d, LINE_PROVIDER_SLOTS[kind]),
         adjudications=[_adjudication(a) for a in d.adjudications], other_dates=other_dates,
         amounts=amounts, other_references=other_refs, extra_segments=extras)
-
-
-def _hi_raw(c: DHiCode) -> list[str]:
-    """An HI composite no claim field holds, as a one-composite extra HI segment."""
-    comps = [c.qualifier or "", c.code or "", c.date_format or "", c.date_value or "",
-             "" if c.amount is None else format(c.amount, "f"),
-             "" if c.quantity is None else format(c.quantity, "f"), "", "", c.poa or ""]
-    while comps and not comps[-1]:
-        comps.pop()
-    return ["HI", ":".join(comps)]
-
-
-def _health_codes(claim: Claim, d: DClaim) -> None:
-    """Sort each HI composite into diagnoses, procedures, occurrences, values, conditions,
-    the DRG; any other composite (treatment codes, unreadable dates) is kept as an extra."""
-    for seg in d.hi:
-        for c in seg.codes:
-            q, code = c.qualifier or "", c.code or ""
-            if q in DIAGNOSIS_QUALIFIERS and not (c.date_value or c.amount or c.quantity):
-                claim.diagnoses.append(Diagnosis(code, q, c.poa))
-                continue
-            if q in PROCEDURE_QUALIFIERS and not (c.amount or c.quantity or c.poa):
-                when = parse_d8(c.date_value)
-                if when is not None or not c.date_value:
-                    claim.procedures.append(ProcedureCode(code, q, when))
-                    continue
-            elif q == "BI" and c.date_format == "RD8":
-                start, end, _ = parse_period("RD8", c.date_value)
-                if start and end:
-                    claim.occurrence_spans.append(OccurrenceSpan(code, start, end))
-                    continue
-            elif q == "BH" and c.date_format == "D8":
-                when = parse_d8(c.date_value)
-                if when:
-                    claim.occurrence_codes.append(OccurrenceCode(code, when))
-                    continue
-            elif q == "BE" and c.amount is not None and not c.date_value:
-                claim.value_codes.append(ValueCode(code, c.amount))
-                continue
-            elif q == "BG" and not (c.date_value or c.amount or c.quantity or c.poa):
-                claim.condition_codes.append(code)
-                continue
-            elif q == "DR" and claim.drg_code is None and not (c.date_value or c.amount):
-                claim.drg_code = code
-                continue
-            claim.extra_segments.append(_hi_raw(c))
-
-
-def _dates(claim: Claim, d: DClaim, kind: ClaimKind) -> None:
-    for x in d.dates:
-        start, end, time = parse_period(x.format, x.value)
-        q = x.qualifier or ""
-        if q == "096" and x.format == "TM":
-            claim.discharge_time = time
-        elif start is None:  # unreadable: kept as it came
-            claim.extra_segments.append(_raw("DTP", x.qualifier, x.format, x.value))
-        elif q == "434":
-            claim.statement_from, claim.statement_to = start, end or start
-        elif q == "435" and end is None:
-            claim.admission_date, claim.admission_time = start, time
-        elif q == "096" and end is None and time is None:
-            claim.discharge_date = start
-        elif q == "431" and end is None and time is None:
-            claim.onset_date = start
-        elif q == "439" and end is None and time is None:
-            claim.accident_date = start
-        else:
-            claim.other_dates.append(ClaimDate(q, start, end, time))
-    rank = DATE_RANK[kind]
-    claim.other_dates.sort(key=lambda c: rank.get(c.qualifier, 99))
 
 
 _CLAIM_REFS = {"G1": "prior_authorization", "9F": "referral_number",
@@ -460,6 +358,6 @@ def claim(d: DClaim, kind: ClaimKind, bp: BillingProvider, sub: Subscriber, pay:
             c.other_references.append(Reference(r.qualifier or "", r.value or ""))
     rank = REF_RANK[kind]
     c.other_references.sort(key=lambda r: rank.get(r.qualifier, 99))
-    _dates(c, d, kind)
-    _health_codes(c, d)
+    claim_dates(c, d, kind)
+    health_codes(c, d)
     return c
