@@ -267,7 +267,7 @@ def _first(ds: list[DRef], qual: str) -> DRef | None:
 
 
 def _int_pointers(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [int(v) for v in values if v.isascii() and v.isdigit()]  # not e.g. '\xb3'
 
 
 def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:

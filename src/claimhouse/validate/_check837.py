@@ -23,6 +23,12 @@ _POINTED_DIAGNOSES = frozenset({"ABK", "ABF", "BK", "BF"})
 """HI qualifiers of the diagnoses that service-line pointers count (ICD-10 and ICD-9)."""
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts e.g. a Latin-1 superscript that int()
+    refuses (a fuzzer's crash: SV107 '\xb3' raised ValueError out of validate_file)."""
+    return text.isascii() and text.isdigit()
+
+
 def _dec(text: str) -> Decimal | None:
     if not text:
         return None
@@ -179,7 +185,7 @@ class Check837:
             self.ctx.add("pos-unknown", seg, element=pos_el, loop="2400")
         if pointer_el and self.level >= 4 and seg.get(pointer_el):
             for i, ptr in enumerate(self.ctx.split(seg.get(pointer_el)), start=1):
-                if ptr and (not ptr.isdigit() or not 1 <= int(ptr) <= claim.diagnoses):
+                if ptr and (not _digits(ptr) or not 1 <= int(ptr) <= claim.diagnoses):
                     self.ctx.add("diagnosis-pointer-invalid", seg, element=pointer_el,
                                  component=i, loop="2400")
 
@@ -201,9 +207,9 @@ class Check837:
     # -- HL hierarchy (level 4) ------------------------------------------------------------
     def _hl(self, seg: Segment) -> None:
         hl_id, parent, level, child = seg.get(1), seg.get(2), seg.get(3), seg.get(4)
-        if not hl_id.isdigit() or int(hl_id) != self.hl_expected or hl_id in self.hl_levels:
+        if not _digits(hl_id) or int(hl_id) != self.hl_expected or hl_id in self.hl_levels:
             self.ctx.add("hl-not-sequential", seg, element=1)
-        self.hl_expected = (int(hl_id) if hl_id.isdigit() else self.hl_expected) + 1
+        self.hl_expected = (int(hl_id) if _digits(hl_id) else self.hl_expected) + 1
         if parent and parent not in self.hl_levels:
             self.ctx.add("hl-parent-unknown", seg, element=2)
         elif level in _PARENT_LEVEL and self.hl_levels.get(parent, "") not in \
