@@ -1,16 +1,7 @@
 """The batch journal's tables: defined with the store's tables
-(:mod:`claimhouse.store._batch_tables`) and created by the store's Alembic migrations
-(revision 0003); :func:`create_tables` brings a database to the newest revision.
-
-- ``batch_jobs``: one row per file taken from an inbox, with its state
-  (pending → claimed → done → archived | rejected, or vanished), lease, sha256 and outcome.
-  A partial unique index keeps one *active* job per inbox name.
-- ``batch_audit``: one row per state change of a job (who, when, from, to, why).
-- ``batch_seen_files``: the sha256 of every file whose content was decided (uniqueness).
-- ``batch_interchanges``: sender + receiver + ISA13 of every accepted interchange
-  (uniqueness: the same interchange is never loaded twice).
-- ``batch_sets``: what each accepted file held, per transaction set (ST/SE): the
-  batch's record of the load, committed with the job's done mark.
+(:mod:`claimhouse.store._batch_tables`, which describes each of them) and created by the
+store's Alembic migrations (revision 0003); :func:`create_tables` brings a database to the
+newest revision.
 """
 
 from __future__ import annotations
