@@ -8,23 +8,10 @@ that could be verified, not every code: a code that is not listed is described a
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
+from claimhouse.codes._tables import _file as _load
 
 UNKNOWN = "unknown"
 """The description of a code that is not in the shipped list."""
-
-
-@cache
-def _load(name: str) -> dict[str, str]:
-    text = resources.files("claimhouse").joinpath("data", name).read_text(encoding="utf-8")
-    table: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, _, description = line.partition("\t")
-        table[code.strip()] = description.strip()
-    return table
 
 
 def carc_description(code: str | None) -> str:
