@@ -30,7 +30,7 @@ unit: $(STAMP)
 # Build the wheel, install it alone in a fresh venv and run a command from it, so package
 # data (maps/, code lists) cannot go missing from a release.
 wheel-check: $(STAMP)
-	rm -rf build dist
+	rm -rf build/lib build/bdist.* $(WHEEL_VENV) dist  # build/fuzz keeps its corpora
 	$(PY) -m build --wheel -q --outdir dist . >/dev/null
 	$(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q --disable-pip-version-check dist/*.whl
