@@ -12,6 +12,7 @@ alembic.ini is needed.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,10 +51,10 @@ def database_url(db: str | None = None) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: the WAL switch below may wait
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: indexes stay in memory
     cursor.execute("PRAGMA temp_store=MEMORY")
     # Checkpoint the WAL into the database every 64 MB instead of every 4 MB: a bulk load
@@ -152,6 +153,25 @@ def prepare_sqlite_file(url: str) -> None:
         create_private(path)
 
 
+@contextmanager
+def _sqlite_open_lock(url: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the database file while this process makes its
+    first connection and migrates. Two processes opening a fresh database at once both
+    switch it to WAL and create the schema; SQLite answers one of them SQLITE_BUSY
+    without waiting on its busy timeout in that window ("database is locked" seen in CI).
+    ``flock`` locks are separate from the POSIX record locks SQLite itself uses."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def open_store(db: str | None = None, *, echo: bool = False) -> Store:
     """Open (creating and migrating as needed) the store named by ``db``."""
     url = database_url(db)
@@ -160,9 +180,11 @@ def open_store(db: str | None = None, *, echo: bool = False) -> Store:
             prepare_sqlite_file(url)
             engine = create_engine(url, echo=echo)
             event.listen(engine, "connect", _sqlite_pragmas)
+            with _sqlite_open_lock(url):
+                migrate(engine)
         else:
             engine = create_engine(url, echo=echo, pool_pre_ping=True)
-        migrate(engine)
+            migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the {make_url(url).get_backend_name()} database: "
                          f"{type(exc.orig if hasattr(exc, 'orig') else exc).__name__}") from exc
