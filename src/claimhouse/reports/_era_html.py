@@ -22,6 +22,8 @@ from claimhouse.reports._era_model import (
     EraPart,
     EraParty,
     EraRemark,
+    date_span,
+    iso,
 )
 from claimhouse.reports._era_text import money
 
@@ -81,15 +83,11 @@ def _e(v: object) -> str:
 
 
 def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+    return iso(d)
 
 
 def _span(a: date | None, b: date | None) -> str:
-    if a is None and b is None:
-        return "&ndash;"
-    if a == b or b is None:
-        return _d(a)
-    return f"{_d(a)} &ndash; {_d(b)}"
+    return date_span(a, b, joiner=' &ndash; ', missing='&ndash;')
 
 
 def _m(v: Decimal | None) -> str:

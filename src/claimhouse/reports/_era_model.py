@@ -161,3 +161,17 @@ class EraFooter:
 
 
 EraPart = EraHeader | EraClaim | EraFooter
+
+
+def iso(d: date | None) -> str:
+    """A date as ISO 8601, or "" when absent."""
+    return d.isoformat() if d else ""
+
+
+def date_span(a: date | None, b: date | None, *, joiner: str, missing: str) -> str:
+    """A service period: one date when it is a single day, ``missing`` when unknown."""
+    if a is None and b is None:
+        return missing
+    if a == b or b is None:
+        return iso(a)
+    return f"{iso(a)}{joiner}{iso(b)}"

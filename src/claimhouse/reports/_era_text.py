@@ -26,6 +26,8 @@ from claimhouse.reports._era_model import (
     EraPart,
     EraParty,
     EraRemark,
+    date_span,
+    iso,
 )
 
 WIDTH = 100
@@ -39,15 +41,11 @@ def money(v: Decimal | None) -> str:
 
 
 def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+    return iso(d)
 
 
 def _span(a: date | None, b: date | None) -> str:
-    if a is None and b is None:
-        return "-"
-    if a == b or b is None:
-        return _d(a)
-    return f"{_d(a)} to {_d(b)}"
+    return date_span(a, b, joiner=' to ', missing='-')
 
 
 def _units(u: Decimal | None) -> str:
