@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import best_of, naive_split
+from _common import best_of, e2e_jsonl_seconds, parse_figures
 from gen835 import generate_835
 
 from claimhouse.transactions.x221 import read_remittance
@@ -54,15 +54,6 @@ def _parse_models(data: bytes) -> int:
     return claims
 
 
-def _best_cpu(fn: Any, repeat: int) -> float:
-    """Best process CPU time of ``repeat`` calls (less swayed by other work on the box)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t)
-    return best
-
 
 def _pyx12_seconds(data: bytes) -> float:
     """pyx12's X12ContextReader walking every segment of ``data`` in its loop context."""
@@ -88,16 +79,6 @@ def _own_peak_rss_mb(code: str) -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def _e2e_seconds(path: Path) -> float:
-    exe = Path(sys.executable).with_name("claimhouse")
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run([str(exe), "parse", "--format", "jsonl", "-o", os.devnull, str(path)],
-                       check=True)
-        best = min(best, time.perf_counter() - t)
-    return best
-
 
 def run() -> dict[str, Any]:
     result: dict[str, Any] = {}
@@ -112,24 +93,13 @@ def run() -> dict[str, Any]:
         data = b"".join(generate_835(size * 1_000_000))
         mb = len(data) / 1e6
         repeat = 3 if size <= 10 else 1
-        t_split = best_of(lambda d=data: naive_split(d), repeat)
-        t_parse = best_of(lambda d=data: _parse_models(d), repeat)
-        # CPU time too: on a shared, loaded box wall-clock ratios swing by +-30%
-        c_split = _best_cpu(lambda d=data: naive_split(d), repeat + 2)
-        c_parse = _best_cpu(lambda d=data: _parse_models(d), repeat)
-        result[f"{size}mb"] = {
-            "file_mb": round(mb, 1),
-            "naive_split_mb_s": round(mb / t_split, 1),
-            "parse_models_mb_s": round(mb / t_parse, 2),
-            "parse_vs_split": round(t_split / t_parse, 3),
-            "parse_vs_split_cpu": round(c_split / c_parse, 3),
-            "load_avg_1m": round(os.getloadavg()[0], 1),
-        }
+        figures, t_split = parse_figures(data, _parse_models, "CLP", repeat)
+        result[f"{size}mb"] = figures
         if size == 10:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "835-10mb.x12"
                 path.write_bytes(data)
-                t_e2e = _e2e_seconds(path)
+                t_e2e = e2e_jsonl_seconds(path)
             result["e2e_jsonl_10mb"] = {"seconds": round(t_e2e, 2),
                                         "mb_s": round(mb / t_e2e, 2),
                                         "vs_split": round(t_split / t_e2e, 3)}

@@ -13,15 +13,13 @@ from __future__ import annotations
 import io
 import logging
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from _common import best_of, child_peak_rss_mb, naive_split
+from _common import best_of, child_peak_rss_mb, e2e_jsonl_seconds, parse_figures
 from gen837 import claim_batch, generate_837p
 
 from claimhouse.models import ClaimKind
@@ -55,15 +53,6 @@ def _parse_models(data: bytes) -> int:
     return claims
 
 
-def _best_cpu(fn: Any, repeat: int) -> float:
-    """Best process CPU time of ``repeat`` calls (less swayed by other work on the box)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t)
-    return best
-
 
 def _pyx12_seconds(data: bytes) -> float:
     """pyx12's X12ContextReader walking every 2300 loop of ``data`` in its loop context."""
@@ -80,16 +69,6 @@ def _pyx12_seconds(data: bytes) -> float:
         pass
     return time.perf_counter() - t
 
-
-def _e2e_seconds(path: Path) -> float:
-    exe = Path(sys.executable).with_name("claimhouse")
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run([str(exe), "parse", "--format", "jsonl", "-o", os.devnull, str(path)],
-                       check=True)
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _write_seconds(n: int) -> dict[str, float]:
@@ -126,24 +105,15 @@ def run() -> dict[str, Any]:
         data = b"".join(generate_837p(size * 1_000_000))
         mb = len(data) / 1e6
         repeat = 3 if size <= 10 else 1
-        t_split = best_of(lambda d=data: naive_split(d), repeat)
-        t_parse = best_of(lambda d=data: _parse_models(d), repeat)
-        # CPU time too: on a shared, loaded box wall-clock ratios swing by +-30%
-        c_split = _best_cpu(lambda d=data: naive_split(d), repeat + 2)
-        c_parse = _best_cpu(lambda d=data: _parse_models(d), repeat)
-        result[f"{size}mb"] = {
-            "file_mb": round(mb, 1), "claims": _parse_models(data) if size == 1 else None,
-            "naive_split_mb_s": round(mb / t_split, 1),
-            "parse_models_mb_s": round(mb / t_parse, 2),
-            "parse_vs_split": round(t_split / t_parse, 3),
-            "parse_vs_split_cpu": round(c_split / c_parse, 3),
-            "load_avg_1m": round(os.getloadavg()[0], 1),
-        }
+        figures, t_split = parse_figures(data, _parse_models, "CLM", repeat)
+        if size == 1:
+            figures["claims"] = _parse_models(data)
+        result[f"{size}mb"] = figures
         if size == 10:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "837p-10mb.x12"
                 path.write_bytes(data)
-                t_e2e = _e2e_seconds(path)
+                t_e2e = e2e_jsonl_seconds(path)
             result["e2e_jsonl_10mb"] = {"seconds": round(t_e2e, 2),
                                         "mb_s": round(mb / t_e2e, 2),
                                         "vs_split": round(t_split / t_e2e, 3)}
