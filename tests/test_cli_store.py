@@ -67,8 +67,16 @@ def test_summary_denials_aging_balances(db_url: str, files: WorkloadFiles) -> No
     _loaded(db_url, files)
     code, out, _ = run("report", "summary", "--format", "json", "--db", db_url)
     summary = json.loads(out)
-    assert code == 0 and set(summary) == {"claims by state", "expected vs paid by payer",
+    assert code == 0 and set(summary) == {"claims by state", "paid vs expected by payer",
                                           "remittances"}
+    # one rule for "expected" (billed - patient responsibility - contractual write-off):
+    # the summary's per-payer rows are the dashboard's, and they are not trivially zero
+    code, out, _ = run("report", "dashboard", "--format", "json", "--db", db_url)
+    per_payer = summary["paid vs expected by payer"]
+    assert code == 0 and per_payer == json.loads(out)["paid vs expected by payer"]
+    assert any(Decimal(r["difference"]) != 0 for r in per_payer)
+    assert all(Decimal(r["expected"]) == Decimal(r["billed"]) - Decimal(
+        r["patient_responsibility"]) - Decimal(r["contractual_writeoff"]) for r in per_payer)
     totals = summary["remittances"][0]
     assert Decimal(totals["claim_payments_total"]) - Decimal(
         totals["provider_adjustments_total"]) == Decimal(totals["payment_total"])

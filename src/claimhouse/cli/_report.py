@@ -40,7 +40,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 @db_option
 def report_command(name: str, fmt: str, payer: str | None, since: date | None,
                    as_of: date | None, output: str, mask: bool, db: str | None) -> None:
-    """Reconciliation reports: summary (claims by state, expected vs paid per payer,
+    """Reconciliation reports: summary (claims by state, paid vs expected per payer,
     remittance totals), claims, denials (by CARC/RARC), unmatched remits, A/R aging
     (0-30 ... 120+ days), patient balances; the biller's worklists denial-worklist and
     underpayments (they name the patient); dashboard: all of it, as one self-contained

@@ -12,29 +12,29 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from claimhouse.reports._dashboard import summary_report
     from claimhouse.reports._era import ERA_FORMATS, write_era
     from claimhouse.reports._explain import explain
     from claimhouse.reports._mask import Masker
     from claimhouse.reports._reconciliation import (
         BUCKETS,
-        REPORTS,
         ReportFilter,
         aging_report,
         claims_report,
         denials_report,
         patient_balances_report,
-        summary_report,
         unmatched_report,
     )
+    from claimhouse.reports._render import REPORTS
     from claimhouse.reports._table import FORMATS, Section, render
 
 _WHERE = {
     "ERA_FORMATS": "_era", "write_era": "_era", "Masker": "_mask",
     "explain": "_explain",
-    "BUCKETS": "_reconciliation", "REPORTS": "_reconciliation",
+    "BUCKETS": "_reconciliation", "REPORTS": "_render",
     "ReportFilter": "_reconciliation", "aging_report": "_reconciliation",
     "claims_report": "_reconciliation", "denials_report": "_reconciliation",
-    "patient_balances_report": "_reconciliation", "summary_report": "_reconciliation",
+    "patient_balances_report": "_reconciliation", "summary_report": "_dashboard",
     "unmatched_report": "_reconciliation",
     "FORMATS": "_table", "Section": "_table", "render": "_table",
 }

@@ -14,6 +14,7 @@ from claimhouse.reports._reconciliation import (
     ZERO,
     ReportFilter,
     _claim_filter,
+    _remit_filter,
     aging_report,
     denials_report,
     unmatched_report,
@@ -27,7 +28,12 @@ from claimhouse.reports._worklists import (
     underpayments_report,
     withheld_filter,
 )
-from claimhouse.store._tables import AdjustmentRow, ClaimPaymentRow, RemittanceRow
+from claimhouse.store._tables import (
+    AdjustmentRow,
+    ClaimPaymentRow,
+    ProviderAdjustmentRow,
+    RemittanceRow,
+)
 
 DAY_BINS = ((0, 14, "0-14"), (15, 30, "15-30"), (31, 45, "31-45"), (46, 60, "46-60"),
             (61, 90, "61-90"), (91, 120, "91-120"), (121, None, "121+"))
@@ -68,6 +74,56 @@ def paid_vs_expected(session: Session, f: ReportFilter) -> list[Section]:
                                                   "contractual_writeoff",
                                                   "patient_responsibility", "expected",
                                                   "paid", "difference"], rows)]
+
+
+def summary_report(session: Session, f: ReportFilter) -> list[Section]:
+    """Claims by state, paid vs expected per payer (the dashboard's rule, see
+    :func:`paid_vs_expected`), and remittance totals (aggregated in SQL: the same cost for
+    ten claims or a million)."""
+    conn = session.connection()
+    c = claims_table(session).c
+    states: list[dict[str, Any]] = [
+        {"state": st, "claims": n, "billed": billed or ZERO, "paid": paid or ZERO,
+         "patient_responsibility": pr or ZERO}
+        for st, n, billed, paid, pr in conn.execute(
+            select(c.state, func.count(), func.sum(c.total_charge), func.sum(c.paid_amount),
+                   func.sum(c.patient_responsibility))
+            .where(*_claim_filter(f, c)).group_by(c.state))]
+    n_unmatched, u_billed, u_paid, u_pr = conn.execute(select(
+        func.count(), func.sum(ClaimPaymentRow.total_charge),
+        func.sum(ClaimPaymentRow.paid_amount), func.sum(ClaimPaymentRow.patient_responsibility))
+        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
+        .where(ClaimPaymentRow.claim_id.is_(None), *_remit_filter(f))).one()
+    if n_unmatched:
+        states.append({"state": "unmatched remit", "claims": n_unmatched,
+                       "billed": u_billed or ZERO, "paid": u_paid or ZERO,
+                       "patient_responsibility": u_pr or ZERO})
+    states.sort(key=lambda r: str(r["state"]))
+    totals = _remittance_totals(session, f)
+    totals.update(unmatched_remits=n_unmatched, unmatched_paid=u_paid or ZERO)
+    return [Section("claims by state", ["state", "claims", "billed", "paid",
+                                        "patient_responsibility"], states),
+            *paid_vs_expected(session, f),
+            Section("remittances", ["remittances", "payment_total", "claim_payments_total",
+                                    "provider_adjustments_total",
+                                    "provider_adjustments_linked", "unmatched_remits",
+                                    "unmatched_paid"], [totals])]
+
+
+def _remittance_totals(session: Session, f: ReportFilter) -> dict[str, Any]:
+    conn = session.connection()
+    conds = _remit_filter(f)
+    n, bpr = conn.execute(select(func.count(), func.sum(RemittanceRow.payment_amount))
+                          .where(*conds)).one()
+    clp = conn.execute(select(func.sum(ClaimPaymentRow.paid_amount)).join(
+        RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id).where(*conds)
+    ).scalar_one()
+    plb, linked = conn.execute(select(
+        func.sum(ProviderAdjustmentRow.amount), func.count(ProviderAdjustmentRow.claim_id))
+        .join(RemittanceRow, RemittanceRow.id == ProviderAdjustmentRow.remittance_id)
+        .where(*conds)).one()
+    return {"remittances": n, "payment_total": bpr or ZERO, "claim_payments_total": clp or ZERO,
+            "provider_adjustments_total": plb or ZERO, "provider_adjustments_linked": linked}
 
 
 def _days_between(dialect: str, start: Any, end: Any) -> Any:

@@ -1,6 +1,6 @@
 """Reconciliation reports over the store: claims, unmatched remits, A/R aging, patient
-balances, denials by CARC/RARC and the summary (claims by state, expected vs paid per
-payer, remittance totals). Operator reports: identifiers and amounts, never names.
+balances, denials by CARC/RARC (the summary, which shares the dashboard's paid vs expected
+rule, is in :mod:`._dashboard`). Operator reports: identifiers and amounts, never names.
 
 Every builder takes a :class:`ReportFilter` (``payer`` matches a payer id or name,
 ``since`` keeps claims whose service starts on or after it, remits paid on or after it)
@@ -24,7 +24,6 @@ from claimhouse.reports._table import Section
 from claimhouse.store._tables import (
     AdjustmentRow,
     ClaimPaymentRow,
-    ProviderAdjustmentRow,
     RemittanceRow,
     ServicePaymentRow,
 )
@@ -228,73 +227,12 @@ def denials_report(session: Session, f: ReportFilter) -> list[Section]:
             Section("denials by RARC", ["rarc", "description", "payments"], rarc_rows)]
 
 
-def summary_report(session: Session, f: ReportFilter) -> list[Section]:
-    """Claims by state, expected vs paid per payer, and remittance totals (aggregated in
-    SQL: the same cost for ten claims or a million)."""
-    conn = session.connection()
-    c = claims_table(session).c
-    money = (func.sum(c.total_charge), func.sum(c.paid_amount),
-             func.sum(c.patient_responsibility), func.sum(c.adjusted_amount))
-    states: list[dict[str, Any]] = [
-        {"state": st, "claims": n, "billed": billed or ZERO, "paid": paid or ZERO,
-         "patient_responsibility": pr or ZERO}
-        for st, n, billed, paid, pr, _ in conn.execute(
-            select(c.state, func.count(), *money).where(*_claim_filter(f, c))
-            .group_by(c.state))]
-    n_unmatched, u_billed, u_paid, u_pr = conn.execute(select(
-        func.count(), func.sum(ClaimPaymentRow.total_charge),
-        func.sum(ClaimPaymentRow.paid_amount), func.sum(ClaimPaymentRow.patient_responsibility))
-        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
-        .where(ClaimPaymentRow.claim_id.is_(None), *_remit_filter(f))).one()
-    if n_unmatched:
-        states.append({"state": "unmatched remit", "claims": n_unmatched,
-                       "billed": u_billed or ZERO, "paid": u_paid or ZERO,
-                       "patient_responsibility": u_pr or ZERO})
-    states.sort(key=lambda r: str(r["state"]))
-    payer_rows: list[dict[str, Any]] = []
-    for payer, n, billed, paid, pr, adjusted in conn.execute(
-            select(c.payer_id, func.count(), *money)
-            .where(c.state != "pending", *_claim_filter(f, c))
-            .group_by(c.payer_id).order_by(c.payer_id)):
-        expected = (billed or ZERO) - (adjusted or ZERO) - (pr or ZERO)
-        payer_rows.append({"payer": payer, "adjudicated_claims": n, "billed": billed or ZERO,
-                           "expected": expected, "paid": paid or ZERO,
-                           "difference": (paid or ZERO) - expected})
-    totals = _remittance_totals(session, f)
-    totals.update(unmatched_remits=n_unmatched, unmatched_paid=u_paid or ZERO)
-    return [Section("claims by state", ["state", "claims", "billed", "paid",
-                                        "patient_responsibility"], states),
-            Section("expected vs paid by payer", ["payer", "adjudicated_claims", "billed",
-                                                  "expected", "paid", "difference"],
-                    payer_rows),
-            Section("remittances", ["remittances", "payment_total", "claim_payments_total",
-                                    "provider_adjustments_total",
-                                    "provider_adjustments_linked", "unmatched_remits",
-                                    "unmatched_paid"], [totals])]
-
-
-def _remittance_totals(session: Session, f: ReportFilter) -> dict[str, Any]:
-    conn = session.connection()
-    conds = _remit_filter(f)
-    n, bpr = conn.execute(select(func.count(), func.sum(RemittanceRow.payment_amount))
-                          .where(*conds)).one()
-    clp = conn.execute(select(func.sum(ClaimPaymentRow.paid_amount)).join(
-        RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id).where(*conds)
-    ).scalar_one()
-    plb, linked = conn.execute(select(
-        func.sum(ProviderAdjustmentRow.amount), func.count(ProviderAdjustmentRow.claim_id))
-        .join(RemittanceRow, RemittanceRow.id == ProviderAdjustmentRow.remittance_id)
-        .where(*conds)).one()
-    return {"remittances": n, "payment_total": bpr or ZERO, "claim_payments_total": clp or ZERO,
-            "provider_adjustments_total": plb or ZERO, "provider_adjustments_linked": linked}
-
-
 REPORTS = {
-    "summary": summary_report,
     "claims": claims_report,
     "denials": denials_report,
     "unmatched": unmatched_report,
     "aging": aging_report,
     "patient-balances": patient_balances_report,
 }
-"""The report names of ``claimhouse report NAME``."""
+"""The plain reconciliation reports (``summary`` and the worklists live in
+:mod:`._dashboard` and :mod:`._worklists`; :mod:`._render` names them all)."""

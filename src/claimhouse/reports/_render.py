@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from claimhouse.reports._dashboard import dashboard_report
+from claimhouse.reports._dashboard import dashboard_report, summary_report
 from claimhouse.reports._html import ROW_LIMIT, esc, render_html
 from claimhouse.reports._html_dashboard import dashboard_html
 from claimhouse.reports._reconciliation import REPORTS as BASE_REPORTS
@@ -31,7 +31,8 @@ WORKLISTS: dict[str, Callable[..., list[Section]]] = {
 """Reports that name patients (and so look up only the rows an HTML page shows)."""
 ONE_SCAN = ("claims", "unmatched")
 """Reports that read the claims once (or not at all): no slim copy first (see _slim)."""
-REPORTS: dict[str, Callable[..., list[Section]]] = {**BASE_REPORTS, **WORKLISTS}
+REPORTS: dict[str, Callable[..., list[Section]]] = {
+    "summary": summary_report, **BASE_REPORTS, **WORKLISTS}
 
 
 class PatientMasker(Protocol):
