@@ -19,22 +19,32 @@ from claimhouse.reconcile import reconcile
 from claimhouse.reports import ReportFilter, render, summary_report
 from claimhouse.store import open_store
 from claimhouse.store._files import load_file
-from claimhouse.testing._workload import generate_workload
-from claimhouse.testing._workload_files import write_workload
+from claimhouse.testing._workload import Workload, generate_workload
+from claimhouse.testing._workload_files import WorkloadFiles, write_workload
+
+DEFAULT_CLAIMS = 360
+
+
+def write_demo_files(out: Path, n_claims: int = DEFAULT_CLAIMS) -> tuple[Workload, WorkloadFiles]:
+    """The demo's workload and its 837P and 835 files under ``out/x12`` (replaced): the
+    files ``make demo`` loads (their validity: tests/test_workload_valid.py)."""
+    work = generate_workload(n_claims)
+    x12 = out / "x12"
+    shutil.rmtree(x12, ignore_errors=True)
+    return work, write_workload(work, x12)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="claimhouse.demo")
     ap.add_argument("--out", default="demo-output", help="folder for the demo's outputs")
-    ap.add_argument("--claims", type=int, default=360, help="how many claims to generate")
+    ap.add_argument("--claims", type=int, default=DEFAULT_CLAIMS,
+                    help="how many claims to generate")
     args = ap.parse_args(argv)
     out = Path(args.out)
     private_dir(out)
     started = time.perf_counter()
-    work = generate_workload(args.claims)
+    work, files = write_demo_files(out, args.claims)
     x12 = out / "x12"
-    shutil.rmtree(x12, ignore_errors=True)
-    files = write_workload(work, x12)
     print(f"claimhouse demo: {len(work.claims)} claims in {len(files.claims)} 837P file(s), "
           f"{len(work.remittances)} remittances in {len(files.remittances)} 835 file(s) "
           f"under {x12}")

@@ -29,6 +29,7 @@ from claimhouse.models import (
     Contact,
     ContactNumber,
     Diagnosis,
+    DrugIdentification,
     Payer,
     Procedure,
     ServiceLine,
@@ -44,7 +45,13 @@ from claimhouse.models._remittance import (
     RemittancePayer,
 )
 from claimhouse.models._remittance_claim import ClaimPayment, PaymentAdjustment, ServicePayment
-from claimhouse.models._remittance_parts import EntityName, ReferenceId, RemarkCode
+from claimhouse.models._remittance_parts import (
+    ContactInfo,
+    EntityName,
+    PostalAddress,
+    ReferenceId,
+    RemarkCode,
+)
 
 CASES = ("paid", "copay", "zero-pay", "partial", "denied", "reversed-repaid", "reversed",
          "split", "secondary", "overpaid-recovered", "svc06", "pending", "voided",
@@ -62,6 +69,21 @@ SECONDARY = ("MEDIGAP SUPPLEMENT", "MGAP1", "1444444444")
 PROCEDURES = (("99213", ()), ("99214", ("25",)), ("93000", ()), ("36415", ()),
               ("81002", ()), ("97110", ("GP",)), ("20610", ("RT",)), ("J1100", ()))
 NPI = "1234567893"
+PAYER_ADDRESSES = {  # 835 1000A N3/N4 (required): made-up claim offices
+    "ACME1": PostalAddress("100 ACME PLAZA", city="CHICAGO", state="IL", postal_code="606010100"),
+    "PRAIR": PostalAddress("200 PRAIRIE AVE", city="PEORIA", state="IL", postal_code="616020200"),
+    "LAKE1": PostalAddress("300 LAKESHORE DR", city="EVANSTON", state="IL",
+                           postal_code="602010300"),
+    "MGAP1": PostalAddress("400 SUPPLEMENT ST", city="SPRINGFIELD", state="IL",
+                           postal_code="627010400"),
+}
+PAYER_PHONES = {"ACME1": "8005550101", "PRAIR": "8005550102", "LAKE1": "8005550103",
+                "MGAP1": "8005550104"}
+NDC = "00000000001"
+"""A made-up 11-digit NDC (5-4-2) for the drug line (J-code): 2410 LIN*N4 is required."""
+CLP06 = "12"
+"""835 CLP06 (claim filing indicator): the 837's SBR09 CI (commercial) is not in the 835
+code list; 12 (preferred provider organization) is."""
 CENT = Decimal("0.01")
 
 
@@ -121,7 +143,8 @@ def _claim(rng: random.Random, i: int, case: str, start: date) -> Claim:
             charge=_money(Decimal(rng.randint(40, 400))), procedure=Procedure(code,
                                                                               modifiers=list(mods)),
             line_number=j + 1, unit_basis="UN", units=Decimal(1), diagnosis_pointers=[1],
-            service_date=dos, line_item_control_number=f"L{i:07d}{j + 1}" if i % 2 else None))
+            service_date=dos, line_item_control_number=f"L{i:07d}{j + 1}" if i % 2 else None,
+            drug=DrugIdentification(NDC, Decimal(1)) if code.startswith("J") else None))
     return Claim(
         patient_control_number=f"PCN{i:08d}",
         total_charge=sum((ln.charge for ln in lines), Decimal("0.00")),
@@ -191,7 +214,7 @@ def _clp(claim: Claim, status: str, icn: str, lines: list[ServicePayment], *,
     return ClaimPayment(
         patient_control_number=claim.patient_control_number, status_code=status,
         total_charge=charge, paid_amount=paid, patient_responsibility=pr if pr else None,
-        claim_filing_indicator="CI", payer_claim_control_number=icn,
+        claim_filing_indicator=CLP06, payer_claim_control_number=icn,
         patient=EntityName("1", claim.subscriber.last_name, claim.subscriber.first_name,
                            id_qualifier="MI", identifier=claim.subscriber.member_id),
         crossover_carrier=EntityName("2", SECONDARY[0], id_qualifier="PI",
@@ -244,7 +267,10 @@ def _remittances(payer: tuple[str, str, str], rnd: str, when: date,
                             trace_type="1", trace_number=f"{payer_id}{rnd}{k + 1:05d}",
                             trace_originator=trn03),
             production_date=when,
-            payer=RemittancePayer(name=name, references=[ReferenceId("2U", payer_id)]),
+            payer=RemittancePayer(name=name, address=PAYER_ADDRESSES[payer_id],
+                                  references=[ReferenceId("2U", payer_id)],
+                                  technical_contacts=[ContactInfo(
+                                      "EDI SUPPORT", "TE", PAYER_PHONES[payer_id])]),
             payee=RemittancePayee(name="SYNTHETIC FAMILY CLINIC", id_qualifier="XX",
                                   identifier=NPI),
             claim_groups=[ClaimGroup(number="1", claims=chunk)] if chunk else [],

@@ -10,7 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 from claimhouse._fs import open_private, private_dir
-from claimhouse.models import ClaimBatch, ClaimKind, Receiver, Submitter
+from claimhouse.models import (
+    ClaimBatch,
+    ClaimKind,
+    Contact,
+    ContactNumber,
+    Receiver,
+    Submitter,
+)
 from claimhouse.testing._workload import PAYERS, Workload
 from claimhouse.transactions.claims837 import write_claim_batch
 from claimhouse.transactions.x221 import write_remittances
@@ -18,6 +25,9 @@ from claimhouse.x12 import InterchangeHeader, SequentialControlNumbers, fixed_cl
 
 SUBMITTER_ID = "SYNCLINIC"
 CLOCK = fixed_clock(datetime(2026, 3, 1, 12, 0))
+SUBMITTER = Submitter(name="SYNTHETIC FAMILY CLINIC", id=SUBMITTER_ID, contacts=[Contact(
+    "EDI DESK", [ContactNumber("TE", "2175550199"), ContactNumber("EM", "EDI@CLINIC.EXAMPLE")])])
+"""1000A: the submitter and its EDI contact (PER*IC, required)."""
 
 
 @dataclass(slots=True)
@@ -38,8 +48,7 @@ def write_workload(workload: Workload, folder: Path, *, claims_per_file: int = 5
         for name, payer_id, _ in PAYERS:
             mine = [c for c in claims if c.payer.id == payer_id]
             for k in range(0, len(mine), claims_per_file):
-                batch = ClaimBatch(submitter=Submitter(name="SYNTHETIC FAMILY CLINIC",
-                                                       id=SUBMITTER_ID),
+                batch = ClaimBatch(submitter=SUBMITTER,
                                    receiver=Receiver(name=name, id=payer_id),
                                    claims=mine[k:k + claims_per_file],
                                    kind=ClaimKind.PROFESSIONAL,
