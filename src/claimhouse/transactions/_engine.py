@@ -37,7 +37,6 @@ from claimhouse.transactions._engine_read import (
     compile_reader,
     run_reader,
 )
-from claimhouse.transactions._engine_write import format_value, write_loop
 from claimhouse.x12 import Finding, Location, Segment, SegmentWriter
 
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
@@ -108,6 +107,8 @@ class TransactionMap:
             raise DefinitionError(f"the {self.set_id} definition writes "
                                   f"{self.definition.root.cls.__name__} models, not "
                                   f"{type(model).__name__}")
+        from claimhouse.transactions._engine_write import write_loop  # not needed to read
+
         write_loop(writer, self.definition.root, model)
 
 
@@ -127,6 +128,5 @@ __all__ = [
     "SegmentDef",
     "Streamed",
     "TransactionMap",
-    "format_value",
     "load_map",
 ]

@@ -140,19 +140,38 @@ def _dispatch(cands: list[_Candidate]) -> Dispatch:
     return (pos if pos is not None else -1, by_value, fallback, tuple(cands))
 
 
+def _lazy(seg: SegmentDef, users: list[_Candidate]) -> Handler:
+    """A stand-in handler that compiles ``seg``'s real one on its first call and puts it in
+    place in every candidate that uses it: a run compiles only the segments it meets (a
+    small file meets few), and each segment's code is compiled once per process."""
+    def first_call(frame: list[Any], els: list[str], sep: str) -> None:
+        real = _handler(seg)
+        for c in users:
+            c.handler = real
+        real(frame, els, sep)
+    return first_call
+
+
 def compile_reader(defn: Definition) -> CompiledLoop:
     """Compile every loop of ``defn``; returns the root."""
     compiled: dict[int, CompiledLoop] = {}
+    users: dict[int, list[_Candidate]] = {}
     handlers: dict[int, Handler] = {}
 
     def build(ldef: LoopDef, depth: int) -> CompiledLoop:
         cl = CompiledLoop(ldef, depth)
         compiled[id(ldef)] = cl
         for seg in ldef.segments():
-            handlers[id(seg)] = _handler(seg)
+            users[id(seg)] = []
+            handlers[id(seg)] = _lazy(seg, users[id(seg)])
         for sub in ldef.loops():
             build(sub, depth + 1)
         return cl
+
+    def candidate(up: int, seg: SegmentDef, opens: CompiledLoop | None) -> _Candidate:
+        c = _Candidate(up, seg.match_pos, seg.match_values, handlers[id(seg)], opens)
+        users[id(seg)].append(c)
+        return c
 
     root = build(defn.root, 0)
     for cl in compiled.values():
@@ -164,13 +183,11 @@ def compile_reader(defn: Definition) -> CompiledLoop:
             if node.parent is not None:
                 segs = segs[1:]  # the trigger opens the loop; it is found from the parent
             for seg in segs:
-                table.setdefault(seg.seg_id, []).append(_Candidate(
-                    up, seg.match_pos, seg.match_values, handlers[id(seg)], None))
+                table.setdefault(seg.seg_id, []).append(candidate(up, seg, None))
             for sub in node.loops():
                 trig = sub.trigger
-                table.setdefault(trig.seg_id, []).append(_Candidate(
-                    up, trig.match_pos, trig.match_values, handlers[id(trig)],
-                    compiled[id(sub)]))
+                table.setdefault(trig.seg_id, []).append(
+                    candidate(up, trig, compiled[id(sub)]))
             node, up = node.parent, up + 1
         cl.table = {k: _dispatch(v) for k, v in table.items()}
     return root

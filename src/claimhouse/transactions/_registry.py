@@ -60,19 +60,56 @@ BINDINGS: list[Binding] = []
 """Filled by :func:`_load` from the transaction modules, in a fixed, explicit order."""
 
 
+def _x221() -> list[Binding]:
+    from claimhouse.transactions import x221
+    return x221.BINDINGS
+
+
+def _claims837() -> list[Binding]:
+    from claimhouse.transactions import claims837
+    return claims837.BINDINGS
+
+
+def _acks999() -> list[Binding]:
+    from claimhouse.acks import _read as acks_read
+    return acks_read.BINDINGS
+
+
+def _acks277() -> list[Binding]:
+    from claimhouse.acks import _read277 as acks_read277
+    return acks_read277.BINDINGS
+
+
+# Each transaction module exposes BINDINGS; they are listed here explicitly, one line each,
+# with the ST01 values they bind, so that reading an 835 imports the 835 module alone (the
+# 837 and acknowledgment modules cost more start-up time than a small file's whole parse).
+# (Imported in functions, not at module top, because those modules import this one.)
+_MODULES: tuple[tuple[str, Callable[[], list[Binding]]], ...] = (
+    ("835", _x221),
+    ("837", _claims837),
+    ("999", _acks999),
+    ("277", _acks277),
+)
+_LOADED: dict[str, list[Binding]] = {}
+
+
+def _for_set(set_id: str) -> list[Binding]:
+    """The bindings of ST01 ``set_id`` (its module imported on first use), in the order
+    :data:`BINDINGS` lists them."""
+    found = _LOADED.get(set_id)
+    if found is None:
+        found = []
+        for sid, load in _MODULES:
+            if sid == set_id:
+                found += [b for b in load() if b.set_id == set_id]
+        _LOADED[set_id] = found
+    return found
+
+
 def _load() -> list[Binding]:
     if not BINDINGS:
-        # Each transaction module exposes BINDINGS; list them here explicitly, one line each.
-        # (Imported here, not at module top, because those modules import this one.)
-        from claimhouse.transactions import x221
-        BINDINGS.extend(x221.BINDINGS)
-        from claimhouse.transactions import claims837
-        BINDINGS.extend(claims837.BINDINGS)
-        from claimhouse.acks import _read as acks_read
-        BINDINGS.extend(acks_read.BINDINGS)
-        from claimhouse.acks import _read277 as acks_read277
-        BINDINGS.extend(acks_read277.BINDINGS)
-        pass
+        for _sid, load in _MODULES:
+            BINDINGS.extend(load())
     return BINDINGS
 
 
@@ -82,7 +119,7 @@ def lookup(set_id: str, version: str | None) -> Binding | None:
     "5010"), but not when it names another one (an 004010 file is not read as 005010)."""
     parsed = ImplementationVersion.parse(version or "")
     key = parsed.key
-    same_id = [b for b in _load() if b.set_id == set_id]
+    same_id = _for_set(set_id)
     for b in same_id:
         if key in b.guides:
             return b
@@ -110,7 +147,8 @@ def resolve(ts: TransactionSet) -> tuple[Binding | None, TransactionSet]:
             break
     ts = dataclasses.replace(ts, segments=itertools.chain(head, ts.segments))
     if name is not None and name != binding.name:
-        binding = next((b for b in _load() if b.name == name), binding)
+        same = [b for b in _for_set(binding.set_id) if b.name == name]
+        binding = same[0] if same else next((b for b in _load() if b.name == name), binding)
     return binding, ts
 
 
