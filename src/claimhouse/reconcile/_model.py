@@ -103,6 +103,21 @@ class Posting:
     """2110 DTM*472 dates when ``lines`` are not loaded (claim matching needs only these)."""
     match_rule: str | None = None
     """The claim-level rule that matched this posting to its claim, when known."""
+    cas_totals: tuple[Decimal, Decimal] | None = None
+    """Its CAS (claim and lines) summed the two ways settling counts them, when the store
+    reads sums instead of triplets: (every group but PR and CARC 23, group PR)."""
+
+    def cas_sums(self) -> tuple[Decimal, Decimal]:
+        """(contractual and other non-patient CAS except CARC 23, patient PR CAS)."""
+        if self.cas_totals is not None:
+            return self.cas_totals
+        contractual = patient = ZERO
+        for a in self.all_adjustments():
+            if a.group == "PR":
+                patient += a.amount
+            elif a.reason != "23":
+                contractual += a.amount
+        return contractual, patient
 
     def all_adjustments(self) -> Iterator[Adj]:
         """Claim-level CAS then every line's CAS."""

@@ -181,12 +181,13 @@ def _state(claim: SubmittedClaim, ordered: list[Posting], current: list[Posting]
         return REVERSED
     top = max(payer_level(p, claim) for p in current)
     last = [p for p in current if payer_level(p, claim) == top]
-    out.contractual = sum((a.amount for p in last for a in p.all_adjustments()
-                           if a.group != "PR" and a.reason != "23"), ZERO)
-    out.patient_responsibility = sum(
-        (p.patient_responsibility if p.patient_responsibility is not None else
-         sum((a.amount for a in p.all_adjustments() if a.group == "PR"), ZERO)
-         for p in last), ZERO)
+    contractual = patient = ZERO
+    for p in last:
+        cas_contractual, cas_patient = p.cas_sums()
+        contractual += cas_contractual
+        patient += (p.patient_responsibility if p.patient_responsibility is not None
+                    else cas_patient)
+    out.contractual, out.patient_responsibility = contractual, patient
     out.unaccounted = (claim.total_charge - out.paid - out.contractual
                        - out.patient_responsibility)
     if out.unaccounted < 0 or out.paid > claim.total_charge:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from claimhouse.reconcile._model import Adj, PaidLine, Posting, SubmittedClaim, SubmittedLine
+from claimhouse.reconcile._model import ZERO, PaidLine, Posting, SubmittedClaim, SubmittedLine
 from claimhouse.store._bulk import fetch_all
 
 _CENTS: dict[int, Decimal] = {}
@@ -159,19 +159,52 @@ class ClaimChunk:
     paid_line: dict[int, tuple[int | None, str | None]]
 
 
+_DAYS: dict[Any, date | None] = {None: None}
+_MODS: dict[Any, tuple[str, ...]] = {None: ()}
+
+
+def _day_of(value: Any) -> date | None:
+    """An ISO date text to a date, through a cache (a workload has few distinct days)."""
+    found = _DAYS.get(value)
+    if found is None and value is not None:
+        found = date.fromisoformat(value)
+        if len(_DAYS) < 100_000:
+            _DAYS[value] = found
+    return found
+
+
+def _mods_of(value: Any) -> tuple[str, ...]:
+    found = _MODS.get(value)
+    if found is None:
+        found = _mods(value)
+        if len(_MODS) < 10_000:
+            _MODS[value] = found
+    return found
+
+
 def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
     """The next ``limit`` dirty claims (id > ``after``) with their 2400 lines, and every
-    posting matched to them with its remittance's payer, 2110s and CAS."""
+    posting matched to them with its remittance's payer and 2110s.
+
+    The views hold what :func:`settle` reads and no more: claims without their dates and
+    other payers (claim matching reads those), postings without their CLP03, statement
+    dates and crossover, and each posting's CAS as the two sums settling uses
+    (``Posting.cas_totals``: all but PR and CARC 23, and PR; summed by the database)
+    instead of one ``Adj`` per triplet."""
     codec = Codec.of(conn)
-    money, day = codec.money, codec.day
+    sqlite = conn.dialect.name == "sqlite"
+    to_money = codec.money
+    day = _day_of if sqlite else _same
     heads = fetch_all(conn,
-        f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.dirty = {codec.true} "
+        "SELECT c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
+        f"c.frequency_code FROM claims c WHERE c.dirty = {codec.true} "
         f"AND c.id > {int(after)} ORDER BY c.id LIMIT {int(limit)}")
     if not heads:
         return None
     ids = [h[0] for h in heads]
     wanted = set(ids)
     chunk = ClaimChunk([], defaultdict(list), {}, {}, {})
+    line_paid = chunk.line_paid
     lines: dict[int, list[SubmittedLine]] = defaultdict(list)
     for (key, claim_id, position, charge, code, mods, revenue, dos, lic,
          paid) in fetch_all(conn,
@@ -179,43 +212,64 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
             "service_date, line_item_control_number, paid_amount FROM service_lines "
             f"WHERE {id_filter('claim_id', ids)} ORDER BY id"):
         if claim_id in wanted:
-            lines[claim_id].append(SubmittedLine(key, position, money(charge), code,
-                                                 _mods(mods), revenue, day(dos), lic))
-            chunk.line_paid[key] = money(paid)
-    chunk.claims = [_claim(codec, h, tuple(lines.get(h[0], ()))) for h in heads]
+            lines[claim_id].append(SubmittedLine(
+                key, position, to_money(charge), code,
+                _mods_of(mods), revenue, day(dos), lic))
+            line_paid[key] = to_money(paid)
+    chunk.claims = [SubmittedClaim(
+        key=h[0], patient_control_number=h[1], payer_id=h[2], payer_name=h[3],
+        total_charge=to_money(h[4]), lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
+        for h in heads]
     span = id_filter("cp.claim_id", ids)
-    claim_adjs: dict[int, list[Adj]] = defaultdict(list)
-    line_adjs: dict[int, list[Adj]] = defaultdict(list)
-    for cp_id, sp_id, group, reason, amount, claim_id in fetch_all(conn,
-            "SELECT a.claim_payment_id, a.service_payment_id, a.group_code, a.reason_code, "
-            "a.amount, cp.claim_id FROM adjustments a JOIN claim_payments cp "
-            f"ON cp.id = a.claim_payment_id WHERE {span} ORDER BY a.id"):
-        if claim_id in wanted:
-            adj = Adj(group, reason, money(amount))
-            (claim_adjs[cp_id] if sp_id is None else line_adjs[sp_id]).append(adj)
+    heads_cp = [r for r in fetch_all(conn,
+        "SELECT cp.id, cp.claim_id, cp.position, cp.status_code, cp.paid_amount, "
+        "cp.patient_responsibility, cp.payer_claim_control_number, cp.remittance_id, "
+        f"cp.disposition, cp.match_rule FROM claim_payments cp WHERE {span}")
+        if r[1] in wanted]
+    if not heads_cp:
+        return chunk
+    mine = {r[0] for r in heads_cp}
+    totals: dict[int, tuple[Decimal, Decimal]] = {}
+    for cp_id, contractual, patient in fetch_all(conn,
+            "SELECT a.claim_payment_id, sum(CASE WHEN a.group_code <> 'PR' "
+            "AND a.reason_code <> '23' THEN a.amount ELSE 0 END), "
+            "sum(CASE WHEN a.group_code = 'PR' THEN a.amount ELSE 0 END) "
+            "FROM adjustments a JOIN claim_payments cp ON cp.id = a.claim_payment_id "
+            f"WHERE {span} GROUP BY a.claim_payment_id"):
+        if cp_id in mine:
+            totals[cp_id] = (to_money(contractual) or ZERO, to_money(patient) or ZERO)
     paid_lines: dict[int, list[PaidLine]] = defaultdict(list)
-    for (sp_id, cp_id, position, charge, paid, code, mods, ocode, omods, revenue, dos, lic,
-         line_id, rule, claim_id) in fetch_all(conn,
-            "SELECT sp.id, sp.claim_payment_id, sp.position, sp.charge, sp.paid_amount, "
+    paid_line = chunk.paid_line
+    for (sp_id, cp_id, charge, paid, code, mods, ocode, omods, revenue, dos, lic,
+         line_id, rule) in fetch_all(conn,
+            "SELECT sp.id, sp.claim_payment_id, sp.charge, sp.paid_amount, "
             "sp.procedure_code, sp.modifiers, sp.original_procedure_code, "
             "sp.original_modifiers, sp.revenue_code, sp.service_date, "
-            "sp.line_item_control_number, sp.service_line_id, sp.match_rule, cp.claim_id "
+            "sp.line_item_control_number, sp.service_line_id, sp.match_rule "
             "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
             f"WHERE {span} ORDER BY sp.id"):
-        if claim_id in wanted:
+        if cp_id in mine:
             paid_lines[cp_id].append(PaidLine(
-                sp_id, position, money(charge), money(paid), code, _mods(mods), ocode,
-                _mods(omods), revenue, day(dos), lic, tuple(line_adjs.get(sp_id, ()))))
-            chunk.paid_line[sp_id] = (line_id, rule)
+                sp_id, 0, to_money(charge),
+                to_money(paid), code, _mods_of(mods), ocode,
+                _mods_of(omods), revenue, day(dos), lic))
+            paid_line[sp_id] = (line_id, rule)
+    remits = sorted({r[7] for r in heads_cp})
+    span = id_filter("id", remits)
     payers: dict[tuple[Any, ...], frozenset[str]] = {}
-    for r in fetch_all(conn,
-            f"SELECT {POSTING_COLUMNS}, cp.claim_id, cp.disposition, cp.match_rule "
-            "FROM claim_payments cp JOIN remittances r ON r.id = cp.remittance_id "
-            f"WHERE {span} ORDER BY cp.id"):
-        claim_id = r[17]
-        if claim_id in wanted:
-            chunk.postings[claim_id].append(_posting(
-                codec, payers, r, adjustments=tuple(claim_adjs.get(r[0], ())),
-                lines=tuple(paid_lines.get(r[0], ())), match_rule=r[19]))
-            chunk.disposition[r[0]] = r[18]
+    remittance = {r[0]: (_payer_ids(payers, r[1], r[2], r[3], r[4]), day(r[5]), r[6])
+                  for r in fetch_all(conn,
+        "SELECT id, payer_key, payer_id, payer_additional_id, payer_name, payment_date, "
+        f"trace_number FROM remittances WHERE {span}")}
+    no_cas = (ZERO, ZERO)
+    postings, disposition = chunk.postings, chunk.disposition
+    for (cp_id, claim_id, position, status, paid, patient, icn, remit_id, disp,
+         rule) in heads_cp:
+        payer_ids, paid_on, trace = remittance[remit_id]
+        postings[claim_id].append(Posting(
+            cp_id, "", status, ZERO, to_money(paid), payer_ids,
+            to_money(patient), icn, paid_on, trace, position,
+            lines=tuple(paid_lines.get(cp_id, ())), match_rule=rule,
+            cas_totals=totals.get(cp_id, no_cas)))
+        disposition[cp_id] = disp
     return chunk
