@@ -114,6 +114,42 @@ def test_x12sdk_has_no_837d_reader(ours: dict[str, tuple[Path, Totals | None]]) 
         x12sdk_totals(path)
 
 
+def test_workload_files_read_the_same_by_other_readers(tmp_path: Path) -> None:
+    """The synthetic workload as ``make demo`` writes it (837Ps, voids, 835s): every reader
+    reads what claimhouse reads, and that is what the files were written from. Documented
+    gap: x12sdk 2.2 models one PLB per 835 (``footer.plb_segment``), so it refuses the
+    835s with two (the guide repeats PLB; 6 adjustments fit in one)."""
+    from claimhouse.demo import write_demo_files
+
+    work, files = write_demo_files(tmp_path)
+    compared = Counter[str]()
+    for path in files.claims:
+        mine = claimhouse_totals(path)
+        theirs = x12sdk_totals(path)
+        assert sorted(theirs.claims) == sorted(mine.claims), path.name
+        compared["x12sdk"] += 1
+    assert sum(claimhouse_totals(p).count for p in files.claims) == len(work.all_claims())
+    for path, remit in zip(files.remittances, work.remittances, strict=True):
+        mine = claimhouse_totals(path)
+        assert sorted(mine.claims) == sorted((c.patient_control_number, c.paid_amount)
+                                             for c in remit.claims()), path.name
+        assert remit.payment is not None and mine.bpr02 == [remit.payment.amount]
+        for reader in ("oxedi", "x12sdk"):
+            if reader == "x12sdk" and len(remit.provider_adjustments) > 1:
+                with pytest.raises(Rejected, match="ValidationError") as refused:
+                    x12sdk_totals(path)
+                assert "footer.plb_segment" in str(refused.value.__cause__), path.name
+                compared["x12sdk refuses 2 PLB"] += 1
+                continue
+            theirs = READ[reader](path)
+            assert sorted(theirs.claims) == sorted(mine.claims), (path.name, reader)
+            assert theirs.bpr02 == mine.bpr02, (path.name, reader)
+            compared[reader] += 1
+    assert compared["oxedi"] == len(files.remittances), compared
+    assert compared["x12sdk"] + compared["x12sdk refuses 2 PLB"] == len(files.claims) + len(
+        files.remittances) and compared["x12sdk refuses 2 PLB"] > 0, compared
+
+
 # --- the public corpus ---------------------------------------------------------------------
 
 def _corpus(prefix: str) -> list[Path]:
