@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +47,7 @@ from claimhouse.store._tables import (
     ServiceLineRow,
     ServicePaymentRow,
 )
+from claimhouse.store._types import CENT
 
 CHUNK = 10_000
 Clock = Callable[[], datetime]
@@ -169,10 +170,63 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
             summary.payments_matched += len(matched)
 
 
+_SQLITE_UPDATES = {
+    "claims": "UPDATE claims SET state = ?, paid_amount = ?, patient_responsibility = ?, "
+              "adjusted_amount = ?, last_paid_on = ?, dirty = 0 WHERE id = ?",
+    "service_lines": "UPDATE service_lines SET paid_amount = ? WHERE id = ?",
+    "claim_payments": "UPDATE claim_payments SET disposition = ? WHERE id = ?",
+    "service_payments": "UPDATE service_payments SET service_line_id = ?, match_rule = ? "
+                        "WHERE id = ?",
+}
+"""The settle phase's writes on SQLite, one executemany each over tuples made ready for
+the driver (cents, ISO dates) as the rows are decided: no dict and no conversion pass."""
+
+_COLUMNS = {
+    "claims": ("state", "paid_amount", "patient_responsibility", "adjusted_amount",
+               "last_paid_on", "id"),
+    "service_lines": ("paid_amount", "id"),
+    "claim_payments": ("disposition", "id"),
+    "service_payments": ("service_line_id", "match_rule", "id"),
+}
+_TABLES = {"claims": ClaimRow, "service_lines": ServiceLineRow,
+           "claim_payments": ClaimPaymentRow, "service_payments": ServicePaymentRow}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def cents(value: Decimal) -> int:
+    """Money as SQLite stores it (``Money``): integer cents, exact."""
+    scaled = value * 100
+    whole = int(scaled)
+    return whole if whole == scaled else int(value.quantize(CENT).scaleb(2))
+
+
+def iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _write_back(session: Session, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_SQLITE_UPDATES[table], rows)
+        return
+    columns = _COLUMNS[table]
+    extra = {"dirty": False} if table == "claims" else {}
+    bulk_update(session, _TABLES[table], [dict(zip(columns, r, strict=True), **extra)
+                                          for r in rows])
+
+
 def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
     """Settle the dirty claims chunk by chunk; write back only what changed, and one
     ``state`` decision per claim (with the evidence) unless it repeats the last one."""
     after = 0
+    sqlite = store.backend == "sqlite"
+    money = cents if sqlite else _same
+    day = iso if sqlite else _same
     while True:
         with store.session() as session:
             chunk = dirty_claims(session.connection(), after, CHUNK)
@@ -181,39 +235,44 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
             ids = [c.key for c in chunk.claims]
             after = ids[-1]
             latest = _latest_states(session, ids)
-            claim_rows, line_rows, posting_rows, paid_line_rows = [], [], [], []
+            claim_rows: list[tuple[Any, ...]] = []
+            line_rows: list[tuple[Any, ...]] = []
+            posting_rows: list[tuple[Any, ...]] = []
+            paid_line_rows: list[tuple[Any, ...]] = []
             records: list[dict[str, Any]] = []
             when = clock()
+            postings, line_paid = chunk.postings, chunk.line_paid
+            disposition, paid_line = chunk.disposition, chunk.paid_line
             for claim in chunk.claims:
-                result = settle(claim, chunk.postings.get(claim.key, ()))
-                claim_rows.append({
-                    "id": claim.key, "state": result.state, "paid_amount": result.paid,
-                    "patient_responsibility": result.patient_responsibility,
-                    "adjusted_amount": result.contractual,
-                    "last_paid_on": result.last_paid_on, "dirty": False})
+                key = claim.key
+                result = settle(claim, postings.get(key, ()))
+                claim_rows.append((
+                    result.state, money(result.paid), money(result.patient_responsibility),
+                    money(result.contractual), day(result.last_paid_on), key))
+                paid_by_line = result.line_paid
                 for ln in claim.lines:
-                    paid = result.line_paid.get(ln.key, ZERO)
-                    if chunk.line_paid.get(ln.key) != paid:
-                        line_rows.append({"id": ln.key, "paid_amount": paid})
-                posting_rows += [{"id": k, "disposition": v}
-                                 for k, v in result.dispositions.items()
-                                 if chunk.disposition.get(k) != v]
-                paid_line_rows += [{"id": k, "service_line_id": v[0], "match_rule": v[1]}
-                                   for k, v in result.paid_lines.items()
-                                   if chunk.paid_line.get(k) != v]
+                    paid = paid_by_line.get(ln.key, ZERO)
+                    if line_paid.get(ln.key) != paid:
+                        line_rows.append((money(paid), ln.key))
+                for k, v in result.dispositions.items():
+                    if disposition.get(k) != v:
+                        posting_rows.append((v, k))
+                for k, (line, rule) in result.paid_lines.items():
+                    if paid_line.get(k) != (line, rule):
+                        paid_line_rows.append((line, rule, k))
                 state = result.decisions[-1]
-                if latest.get(claim.key) != (state.decision, state.rule, state.reason):
+                if latest.get(key) != (state.decision, state.rule, state.reason):
                     records.append({
                         "run_id": summary.run_id, "decided_at": when,
                         "patient_control_number": claim.patient_control_number,
-                        "level": state.level, "claim_id": claim.key, "claim_payment_id": None,
+                        "level": state.level, "claim_id": key, "claim_payment_id": None,
                         "service_payment_id": None, "service_line_id": None,
                         "provider_adjustment_id": None, "decision": state.decision,
                         "rule": state.rule, "reason": state.reason})
-            for table, rows in ((ClaimRow, claim_rows), (ServiceLineRow, line_rows),
-                                (ClaimPaymentRow, posting_rows),
-                                (ServicePaymentRow, paid_line_rows)):
-                bulk_update(session, table, rows)
+            _write_back(session, "claims", claim_rows)
+            _write_back(session, "service_lines", line_rows)
+            _write_back(session, "claim_payments", posting_rows)
+            _write_back(session, "service_payments", paid_line_rows)
             bulk_insert(session, MatchRecordRow, records)
             summary.decisions += len(records)
             summary.claims_settled += len(ids)
