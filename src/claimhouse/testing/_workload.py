@@ -11,7 +11,12 @@ remit), voided (paid, then an 837 frequency 8 voids it and the payer reverses th
 and voided before the payer reversed (the payment still stands, awaiting the reversal).
 The void 837s are :attr:`Workload.voids` (load them after, or before, the claims: a void
 is final either way). Besides: unmatched remits (a CLP01 no claim carries), PLB L6 interest, and one
-remittance sent twice (same TRN; it must post once).
+remittance sent twice (same TRN; it must post once); a net-negative 835 is brought to zero
+by a PLB FB (forwarding balance).
+
+The files (:mod:`._workload_files`) are guide-valid: pyx12 and ``claimhouse validate``
+level 5 (tests/test_workload_valid.py); the made-up parties carry the contacts, addresses
+and NDC the guides require.
 """
 
 from __future__ import annotations
@@ -256,8 +261,9 @@ def _remittances(payer: tuple[str, str, str], rnd: str, when: date,
         mine = plbs if k == len(chunks) - 1 else []
         total = (sum((c.paid_amount or Decimal(0) for c in chunk), Decimal("0.00"))
                  - sum((p.amount or Decimal(0) for p in mine), Decimal("0.00")))
-        if total < 0:  # more taken back than paid: the payer nets it to zero with L6
-            mine = [*mine, ProviderAdjustmentAmount("L6", "NETTING", total)]
+        if total < 0:  # more taken back than paid: a forwarding balance (FB) nets it to
+            # zero, to be recovered later (X12 RFI 222; L6 would call it interest)
+            mine = [*mine, ProviderAdjustmentAmount("FB", "NETTING", total)]
             total = Decimal("0.00")
         if not chunk and not mine:
             continue
