@@ -32,8 +32,27 @@ def _from_cents(value: Any) -> Decimal | None:
     return found
 
 
-def _from_iso(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(value)
+_DAYS: dict[Any, date | None] = {None: None}
+_MODS: dict[Any, tuple[str, ...]] = {None: ()}
+
+
+def _day_of(value: Any) -> date | None:
+    """An ISO date text to a date, through a cache (a workload has few distinct days)."""
+    found = _DAYS.get(value)
+    if found is None and value is not None:
+        found = date.fromisoformat(value)
+        if len(_DAYS) < 100_000:
+            _DAYS[value] = found
+    return found
+
+
+def _mods_of(value: Any) -> tuple[str, ...]:
+    found = _MODS.get(value)
+    if found is None:
+        found = _mods(value)
+        if len(_MODS) < 10_000:
+            _MODS[value] = found
+    return found
 
 
 def _same(value: Any) -> Any:
@@ -53,7 +72,7 @@ class Codec:
     @staticmethod
     def of(conn: Connection) -> Codec:
         if conn.dialect.name == "sqlite":
-            return Codec(_from_cents, _from_iso, "1", "0")
+            return Codec(_from_cents, _day_of, "1", "0")
         return Codec(_same, _same, "true", "false")
 
 
@@ -80,39 +99,36 @@ def _payer_ids(cache: dict[tuple[Any, ...], frozenset[str]], key: Any, payer_id:
 
 
 POSTING_COLUMNS = (
-    "cp.id, cp.position, cp.patient_control_number, cp.status_code, cp.total_charge, "
-    "cp.paid_amount, cp.patient_responsibility, cp.payer_claim_control_number, "
-    "cp.statement_from, cp.statement_to, cp.crossover_id, r.payer_key, r.payer_id, "
-    "r.payer_additional_id, r.payer_name, r.payment_date, r.trace_number")
+    "cp.id, cp.patient_control_number, cp.status_code, cp.total_charge, cp.statement_from, "
+    "cp.statement_to, cp.remittance_id")
+"""What claim matching reads of a claim payment (with its remittance's payer, read apart)."""
 CLAIM_COLUMNS = (
     "c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
-    "c.service_from, c.service_to, c.submitted_on, c.other_payer_ids, c.frequency_code")
+    "c.service_from, c.service_to, c.other_payer_ids")
+"""What claim matching reads of a candidate claim."""
 
 
-def _posting(codec: Codec, payers: dict[tuple[Any, ...], frozenset[str]], r: Sequence[Any],
-             **extra: Any) -> Posting:
-    money, day = codec.money, codec.day
-    return Posting(
-        r[0], r[2], r[3], money(r[4]), money(r[5]),
-        _payer_ids(payers, r[11], r[12], r[13], r[14]), money(r[6]), r[7], day(r[15]),
-        r[16], r[1], day(r[8]), day(r[9]), r[10], **extra)
-
-
-def _claim(codec: Codec, r: Sequence[Any], lines: tuple[SubmittedLine, ...] = ()
-           ) -> SubmittedClaim:
-    return SubmittedClaim(
-        key=r[0], patient_control_number=r[1], payer_id=r[2], payer_name=r[3],
-        total_charge=codec.money(r[4]),
-        other_payer_ids=frozenset(r[8].split(",")) if r[8] else frozenset(),
-        service_from=codec.day(r[5]), service_to=codec.day(r[6]),
-        submitted_on=codec.day(r[7]), lines=lines, voided=r[9] == "8")
+def _remittance_payers(conn: Connection, remits: list[int]
+                       ) -> dict[int, tuple[frozenset[str], Any, Any]]:
+    """Each remittance's payer identities, payment date (as stored) and trace number."""
+    span = id_filter("id", remits)
+    payers: dict[tuple[Any, ...], frozenset[str]] = {}
+    return {r[0]: (_payer_ids(payers, r[1], r[2], r[3], r[4]), r[5], r[6])
+            for r in fetch_all(conn,
+        "SELECT id, payer_key, payer_id, payer_additional_id, payer_name, payment_date, "
+        f"trace_number FROM remittances WHERE {span}")}
 
 
 def unmatched_with_candidates(conn: Connection, after: int, limit: int
                               ) -> list[tuple[Posting, list[SubmittedClaim]]]:
     """Claim payments without a claim (id > ``after``, at most ``limit``), each with every
-    claim carrying its patient control number: one join on the PCN, not a query a row."""
+    claim carrying its patient control number: one join on the PCN, not a query a row.
+
+    The views hold what :func:`choose_claim` reads: a posting's CLP01-03, statement and
+    service dates and payer; a claim's payer, other payers, charge and dates."""
     codec = Codec.of(conn)
+    money = codec.money
+    day = codec.day
     bound = fetch_all(conn,
         "SELECT max(id) FROM (SELECT id FROM claim_payments WHERE claim_id IS NULL "
         f"AND id > {int(after)} ORDER BY id LIMIT {int(limit)}) AS chunk")[0][0]
@@ -125,25 +141,35 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
             f"WHERE {span} GROUP BY sp.claim_payment_id"):
         if first is not None:
-            first, last = codec.day(first), codec.day(last)
+            first, last = day(first), day(last)
             dates[cp_id] = (first,) if last == first else (first, last)
-    out: list[tuple[Posting, list[SubmittedClaim]]] = []
-    payers: dict[tuple[Any, ...], frozenset[str]] = {}
-    claims: dict[int, SubmittedClaim] = {}
-    n = POSTING_COLUMNS.count(",") + 1
-    for r in fetch_all(conn,
+    rows = fetch_all(conn,
             f"SELECT {POSTING_COLUMNS}, {CLAIM_COLUMNS} FROM claim_payments cp "
-            "JOIN remittances r ON r.id = cp.remittance_id "
             "LEFT JOIN claims c ON c.patient_control_number = cp.patient_control_number "
-            f"WHERE {span} ORDER BY cp.id, c.id"):
-        if not out or out[-1][0].key != r[0]:
-            out.append((_posting(codec, payers, r, service_dates=dates.get(r[0], ())), []))
-        claim_id = r[n]
+            f"WHERE {span} ORDER BY cp.id, c.id")
+    remittance = _remittance_payers(conn, sorted({r[6] for r in rows}))
+    out: list[tuple[Posting, list[SubmittedClaim]]] = []
+    claims: dict[int, SubmittedClaim] = {}
+    candidates: list[SubmittedClaim] = []
+    last_key = None
+    for r in rows:
+        if r[0] != last_key:
+            last_key = r[0]
+            candidates = []
+            out.append((Posting(
+                r[0], r[1], r[2], money(r[3]), ZERO, remittance[r[6]][0],
+                statement_from=day(r[4]), statement_to=day(r[5]),
+                service_dates=dates.get(r[0], ())), candidates))
+        claim_id = r[7]
         if claim_id is not None:
             claim = claims.get(claim_id)
             if claim is None:
-                claim = claims[claim_id] = _claim(codec, r[n:])
-            out[-1][1].append(claim)
+                claim = claims[claim_id] = SubmittedClaim(
+                    key=claim_id, patient_control_number=r[8], payer_id=r[9],
+                    payer_name=r[10], total_charge=money(r[11]),
+                    other_payer_ids=frozenset(r[14].split(",")) if r[14] else frozenset(),
+                    service_from=day(r[12]), service_to=day(r[13]))
+            candidates.append(claim)
     return out
 
 
@@ -159,29 +185,6 @@ class ClaimChunk:
     paid_line: dict[int, tuple[int | None, str | None]]
 
 
-_DAYS: dict[Any, date | None] = {None: None}
-_MODS: dict[Any, tuple[str, ...]] = {None: ()}
-
-
-def _day_of(value: Any) -> date | None:
-    """An ISO date text to a date, through a cache (a workload has few distinct days)."""
-    found = _DAYS.get(value)
-    if found is None and value is not None:
-        found = date.fromisoformat(value)
-        if len(_DAYS) < 100_000:
-            _DAYS[value] = found
-    return found
-
-
-def _mods_of(value: Any) -> tuple[str, ...]:
-    found = _MODS.get(value)
-    if found is None:
-        found = _mods(value)
-        if len(_MODS) < 10_000:
-            _MODS[value] = found
-    return found
-
-
 def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
     """The next ``limit`` dirty claims (id > ``after``) with their 2400 lines, and every
     posting matched to them with its remittance's payer and 2110s.
@@ -192,9 +195,7 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
     (``Posting.cas_totals``: all but PR and CARC 23, and PR; summed by the database)
     instead of one ``Adj`` per triplet."""
     codec = Codec.of(conn)
-    sqlite = conn.dialect.name == "sqlite"
-    to_money = codec.money
-    day = _day_of if sqlite else _same
+    to_money, day = codec.money, codec.day
     heads = fetch_all(conn,
         "SELECT c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
         f"c.frequency_code FROM claims c WHERE c.dirty = {codec.true} "
@@ -254,13 +255,7 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
                 to_money(paid), code, _mods_of(mods), ocode,
                 _mods_of(omods), revenue, day(dos), lic))
             paid_line[sp_id] = (line_id, rule)
-    remits = sorted({r[7] for r in heads_cp})
-    span = id_filter("id", remits)
-    payers: dict[tuple[Any, ...], frozenset[str]] = {}
-    remittance = {r[0]: (_payer_ids(payers, r[1], r[2], r[3], r[4]), day(r[5]), r[6])
-                  for r in fetch_all(conn,
-        "SELECT id, payer_key, payer_id, payer_additional_id, payer_name, payment_date, "
-        f"trace_number FROM remittances WHERE {span}")}
+    remittance = _remittance_payers(conn, sorted({r[7] for r in heads_cp}))
     no_cas = (ZERO, ZERO)
     postings, disposition = chunk.postings, chunk.disposition
     for (cp_id, claim_id, position, status, paid, patient, icn, remit_id, disp,
@@ -268,7 +263,7 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
         payer_ids, paid_on, trace = remittance[remit_id]
         postings[claim_id].append(Posting(
             cp_id, "", status, ZERO, to_money(paid), payer_ids,
-            to_money(patient), icn, paid_on, trace, position,
+            to_money(patient), icn, day(paid_on), trace, position,
             lines=tuple(paid_lines.get(cp_id, ())), match_rule=rule,
             cas_totals=totals.get(cp_id, no_cas)))
         disposition[cp_id] = disp
