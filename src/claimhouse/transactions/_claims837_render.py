@@ -15,6 +15,12 @@ from enum import Enum
 from typing import Any
 
 from claimhouse.models import Claim, ClaimKind
+from claimhouse.transactions._claims837_json import (
+    Encoder,
+    compile_encoder,
+    encoder_for,
+    set_factory,
+)
 
 KIND_NAMES = {ClaimKind.PROFESSIONAL: "837P", ClaimKind.INSTITUTIONAL: "837I",
               ClaimKind.DENTAL: "837D"}
@@ -30,39 +36,30 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _names(obj: Any) -> tuple[str, ...]:
-    cls = type(obj)
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(obj))
-    return names
-
-
 def model_json(obj: Any, parties: _ClaimJson | None = None) -> dict[str, Any]:
     """What :func:`claimhouse.models.to_json` gives for a claim model (None and empty
-    lists left out, amounts as strings, dates ISO 8601), with field names cached per class:
-    the hot path of `claimhouse parse`. ``parties`` renders the party fields of a claim."""
-    out: dict[str, Any] = {}
-    for name in _names(obj):
-        v = getattr(obj, name)
-        if v is None:
-            continue
-        t = type(v)
-        if t is str or t is int or t is bool:
-            out[name] = v
-        elif t is Decimal:
-            out[name] = str(v)
-        elif t is list:
-            if v:
-                out[name] = [_value(x) for x in v]
-        elif parties is not None and name in _PARTIES:
-            out[name] = parties.party(v)
-        else:
-            out[name] = _value(v)
-    return out
+    lists left out, amounts as strings, dates ISO 8601), through a function generated per
+    model class (:mod:`._claims837_json`): the hot path of `claimhouse parse`.
+    ``parties`` renders the party fields of a claim."""
+    return encoder_for(type(obj))(obj, parties)
+
+
+def slow_field(out: dict[str, Any], name: str, v: Any, parties: _ClaimJson | None = None
+               ) -> None:
+    """The generic rule for one non-None field value (what the generated encoders fall back
+    to when a value is not of its declared type)."""
+    t = type(v)
+    if t is str or t is int or t is bool:
+        out[name] = v
+    elif t is Decimal:
+        out[name] = str(v)
+    elif t is list:
+        if v:
+            out[name] = [_value(x) for x in v]
+    elif parties is not None and name in _PARTIES:
+        out[name] = parties.party(v)
+    else:
+        out[name] = _value(v)
 
 
 def _value(v: Any) -> Any:
@@ -81,6 +78,15 @@ def _value(v: Any) -> Any:
 
 
 _PARTIES = frozenset({"billing_provider", "subscriber", "payer", "patient"})
+
+
+def _compile(cls: type) -> Encoder:
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise TypeError(f"{cls.__name__} is not a model")
+    return compile_encoder(cls, _value, slow_field, _PARTIES)
+
+
+set_factory(_compile)
 
 
 class _ClaimJson:
