@@ -237,19 +237,26 @@ def test_sqlite_allows_one_worker(tmp_path: Path) -> None:
 def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     drop = make_drop(tmp_path / "drop", f"[drop]\n{DROP_BASICS}poll_seconds = 0.1\n")
     command = [sys.executable, "-c", "from claimhouse.cli import main; main()"]
-    proc = subprocess.Popen([*command, "batch", "watch", str(drop), "--log-json"],
-                            stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "watch.log"  # a file, not a pipe: the watch never blocks on its log
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([*command, "batch", "watch", str(drop), "--log-json"],
+                                stdout=subprocess.DEVNULL, stderr=sink)
     try:
-        (drop / "inbox" / "late.x12").write_bytes(interchange(900))
-        deadline = time.monotonic() + 30
+        # the file appears whole (stable_seconds = 0: a half-written one could be taken)
+        (drop / "inbox" / "late.x12.part").write_bytes(interchange(900))
+        os.rename(drop / "inbox" / "late.x12.part", drop / "inbox" / "late.x12")
+        deadline = time.monotonic() + 120  # bounds a hang only
         while not list((drop / "archive").rglob("late.x12")):
-            assert time.monotonic() < deadline, "watch did not pick the file up"
+            assert time.monotonic() < deadline and proc.poll() is None, \
+                f"watch did not pick the file up: {log.read_text()[-2000:]}"
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
+    err = log.read_text()
     assert proc.returncode == 0, err
     records = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
     # the signal may land while the file is still being finished: it is finished first

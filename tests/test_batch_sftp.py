@@ -78,7 +78,7 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     log = (d / "sshd.log").open("wb")  # a file, not a pipe: sshd never blocks on its log
     proc = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)],
                             stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # bounds a hang only: sshd starts in well under 1 s
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -96,7 +96,11 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
                         d / "other_host_key.pub")
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         log.close()
 
 
@@ -111,7 +115,8 @@ def _drop(tmp_path: Path, server: SshServer, *, known_hosts: Path | None = None,
     (drop / "claimhouse.toml").write_text(
         "[drop]\nstable_seconds = 0\n[sftp]\nhost = '127.0.0.1'\nuser = 'root'\n"
         f"port = {server.port}\nremote_inbox = '{remote_in}'\nremote_outbox = '{remote_out}'\n"
-        f"known_hosts = '{known_hosts or server.known_hosts}'\n{credential}\n")
+        f"known_hosts = '{known_hosts or server.known_hosts}'\n{credential}\n"
+        "timeout_seconds = 120\n")  # bounds a hang only (the default 30 s, on a busy box)
     return drop, remote_in, remote_out
 
 
@@ -215,9 +220,9 @@ def test_pull_and_push_killed_mid_transfer_finish_on_the_next_run(
     (remote_in / "big.x12").write_bytes(data)
     env = {**os.environ, "CLAIMHOUSE_BATCH_KILL_AT_STEP": str(kill_at)}
     cut = subprocess.run([*_CLI, "pull", str(drop)], env=env, capture_output=True,
-                         timeout=60, check=False)
+                         timeout=300, check=False)
     assert cut.returncode == -signal.SIGKILL
-    assert subprocess.run([*_CLI, "pull", str(drop)], capture_output=True, timeout=60,
+    assert subprocess.run([*_CLI, "pull", str(drop)], capture_output=True, timeout=300,
                           check=False).returncode == 0
     assert (drop / "inbox" / "big.x12").read_bytes() == data
     assert sorted(p.name for p in (drop / "inbox").iterdir()) == ["big.x12"]
@@ -225,9 +230,9 @@ def test_pull_and_push_killed_mid_transfer_finish_on_the_next_run(
 
     (drop / "outbox" / "big.999.x12").write_bytes(data)
     cut = subprocess.run([*_CLI, "push", str(drop)], env=env, capture_output=True,
-                         timeout=60, check=False)
+                         timeout=300, check=False)
     assert cut.returncode == -signal.SIGKILL
-    assert subprocess.run([*_CLI, "push", str(drop)], capture_output=True, timeout=60,
+    assert subprocess.run([*_CLI, "push", str(drop)], capture_output=True, timeout=300,
                           check=False).returncode == 0
     assert [p.name for p in remote_out.iterdir()] == ["big.999.x12"]
     assert (remote_out / "big.999.x12").read_bytes() == data
@@ -241,18 +246,23 @@ def test_watch_with_sftp_pulls_processes_and_pushes(tmp_path: Path, sshd: SshSer
         "[drop]\nstable_seconds = 0\n",
         "[drop]\nstable_seconds = 0\npoll_seconds = 0.1\nvalidation_level = 0\nload = false\n"))
     (remote_in / "partner.x12").write_bytes(interchange(95))
-    proc = subprocess.Popen([*_CLI, "watch", str(drop), "--sftp", "--log-json"],
-                            stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "watch.log"  # a file, not a pipe: the watch never blocks on its log
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([*_CLI, "watch", str(drop), "--sftp", "--log-json"],
+                                stdout=subprocess.DEVNULL, stderr=sink)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # bounds a hang only
         while not list(remote_out.glob("partner.x12.*.report.json")):
-            assert time.monotonic() < deadline and proc.poll() is None, "nothing pushed"
+            assert time.monotonic() < deadline and proc.poll() is None, \
+                f"nothing pushed: {log.read_text()[-2000:]}"
             time.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
+    err = log.read_text()
     assert proc.returncode == 0, err
     assert not list(remote_in.iterdir())
     assert list((drop / "archive").rglob("partner.x12"))

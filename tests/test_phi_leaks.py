@@ -335,9 +335,14 @@ def test_batch_watch_keeps_phi_out(phi: PhiFiles, tmp_path: Path) -> None:
     (drop / "claimhouse.toml").write_text((drop / "claimhouse.toml").read_text().replace(
         "[emit]", "poll_seconds = 0.2\n[emit]"))
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-c", "from claimhouse.cli import main; main()",
-                             "--log-level", "DEBUG", "batch", "watch", str(drop), "--log-json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # files, not pipes: at DEBUG the watch could fill a pipe nobody reads until it stops,
+    # block on it, and never decide the last files
+    out_file, err_file = tmp_path / "watch.out", tmp_path / "watch.err"
+    with out_file.open("wb") as out_sink, err_file.open("wb") as err_sink:
+        proc = subprocess.Popen([sys.executable, "-c", "from claimhouse.cli import main; main()",
+                                 "--log-level", "DEBUG", "batch", "watch", str(drop),
+                                 "--log-json"], stdout=out_sink, stderr=err_sink, env=env)
+    decided = 0
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and proc.poll() is None:
@@ -347,11 +352,12 @@ def test_batch_watch_keeps_phi_out(phi: PhiFiles, tmp_path: Path) -> None:
                 break
             time.sleep(0.2)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=120)
+        proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    out, err = out_file.read_bytes(), err_file.read_bytes()
     assert decided >= total, err.decode()[-2000:]
     seen = Checked()
     seen.check("watch stdout", _drop_file_names(out.decode()))
