@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._match import Decision, choose_claim
+from claimhouse.reconcile._pipeline import ChunkWriter
 from claimhouse.reconcile._settle import settle
 from claimhouse.reconcile._views import (
     Codec,
@@ -139,10 +140,10 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
     by :func:`choose_claim`; matched ones make their claim dirty, unmatched ones are
     recorded (once) as unmatched remits."""
     after = 0
-    while True:
-        with store.session() as session:
-            conn = session.connection()
-            batch = unmatched_with_candidates(conn, after, CHUNK)
+    with ChunkWriter(store) as writer:
+        while True:
+            with store.session() as session:
+                batch = unmatched_with_candidates(session.connection(), after, CHUNK)
             if not batch:
                 return
             after = batch[-1][0].key
@@ -152,22 +153,33 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
                 {"id": d.posting, "claim_id": d.claim, "match_rule": d.rule}
                 for d, _ in decisions if d.claim is not None]
             unmatched = [(d, pcn) for d, pcn in decisions if d.claim is None]
-            if matched:
-                bulk_update(session, ClaimPaymentRow, matched)
-                dirty = sorted({int(m["claim_id"]) for m in matched})
-                codec = Codec.of(conn)  # rewrite only the rows not dirty already
-                conn.exec_driver_sql(
-                    f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
-                    f"AND id IN ({', '.join(str(int(i)) for i in dirty)})")
-            if unmatched:
-                bulk_update(session, ClaimPaymentRow, [
-                    {"id": d.posting, "match_rule": d.rule} for d, _ in unmatched])
-                ids = [d.posting or 0 for d, _ in unmatched]
-                existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
-                _record(session, summary, [(d, pcn, None) for d, pcn in unmatched], clock(),
-                        existing)
+            writer.submit(_matched_writes(summary, matched, unmatched, clock()))
             summary.payments_examined += len(batch)
             summary.payments_matched += len(matched)
+
+
+def _matched_writes(summary: RunSummary, matched: list[dict[str, Any]],
+                    unmatched: list[tuple[Decision, str]], when: datetime
+                    ) -> Callable[[Session], None]:
+    """One matched chunk's writes, to run in the writer's transaction: each payment's
+    claim and rule, its claim made dirty, an unmatched payment's decision (once)."""
+    def write(session: Session) -> None:
+        conn = session.connection()
+        if matched:
+            bulk_update(session, ClaimPaymentRow, matched)
+            dirty = sorted({int(m["claim_id"]) for m in matched})
+            codec = Codec.of(conn)  # rewrite only the rows not dirty already
+            conn.exec_driver_sql(
+                f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
+                f"AND id IN ({', '.join(str(int(i)) for i in dirty)})")
+        if unmatched:
+            bulk_update(session, ClaimPaymentRow, [
+                {"id": d.posting, "match_rule": d.rule} for d, _ in unmatched])
+            ids = [d.posting or 0 for d, _ in unmatched]
+            existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
+            _record(session, summary, [(d, pcn, None) for d, pcn in unmatched], when,
+                    existing)
+    return write
 
 
 _SQLITE_UPDATES = {
@@ -227,14 +239,15 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
     sqlite = store.backend == "sqlite"
     money = cents if sqlite else _same
     day = iso if sqlite else _same
-    while True:
-        with store.session() as session:
-            chunk = dirty_claims(session.connection(), after, CHUNK)
-            if chunk is None:
-                return
-            ids = [c.key for c in chunk.claims]
-            after = ids[-1]
-            latest = _latest_states(session, ids)
+    with ChunkWriter(store) as writer:
+        while True:
+            with store.session() as session:
+                chunk = dirty_claims(session.connection(), after, CHUNK)
+                if chunk is None:
+                    return
+                ids = [c.key for c in chunk.claims]
+                after = ids[-1]
+                latest = _latest_states(session, ids)
             claim_rows: list[tuple[Any, ...]] = []
             line_rows: list[tuple[Any, ...]] = []
             posting_rows: list[tuple[Any, ...]] = []
@@ -269,13 +282,24 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                         "service_payment_id": None, "service_line_id": None,
                         "provider_adjustment_id": None, "decision": state.decision,
                         "rule": state.rule, "reason": state.reason})
-            _write_back(session, "claims", claim_rows)
-            _write_back(session, "service_lines", line_rows)
-            _write_back(session, "claim_payments", posting_rows)
-            _write_back(session, "service_payments", paid_line_rows)
-            bulk_insert(session, MatchRecordRow, records)
+            writer.submit(_settled_writes(claim_rows, line_rows, posting_rows,
+                                          paid_line_rows, records))
             summary.decisions += len(records)
             summary.claims_settled += len(ids)
+
+
+def _settled_writes(claim_rows: list[tuple[Any, ...]], line_rows: list[tuple[Any, ...]],
+                    posting_rows: list[tuple[Any, ...]],
+                    paid_line_rows: list[tuple[Any, ...]],
+                    records: list[dict[str, Any]]) -> Callable[[Session], None]:
+    """One settled chunk's writes, to run in the writer's transaction."""
+    def write(session: Session) -> None:
+        _write_back(session, "claims", claim_rows)
+        _write_back(session, "service_lines", line_rows)
+        _write_back(session, "claim_payments", posting_rows)
+        _write_back(session, "service_payments", paid_line_rows)
+        bulk_insert(session, MatchRecordRow, records)
+    return write
 
 
 def _link_plb(store: Store, summary: RunSummary, clock: Clock) -> None:
