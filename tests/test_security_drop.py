@@ -39,9 +39,10 @@ def _run_batch(drop: Path) -> subprocess.CompletedProcess[bytes]:
                           timeout=120, check=False)
 
 
-def _everything_inside(drop: Path) -> list[Path]:
+def _everything_inside(drop: Path, shared: frozenset[int] = frozenset()) -> list[Path]:
     """Every path under the drop (not following symlinks), each resolving inside it,
-    and every regular file free of the secret."""
+    and every regular file free of the secret (but for hard links to the ``shared``
+    outside inodes, which the sender placed in the inbox and the batch moved aside)."""
     out = []
     for dirpath, dirnames, filenames in os.walk(drop):
         for name in dirnames + filenames:
@@ -49,6 +50,9 @@ def _everything_inside(drop: Path) -> list[Path]:
             out.append(p)
             if p.is_symlink():
                 continue  # a link the sender placed, moved aside but never followed
+            if p.lstat().st_ino in shared:
+                assert p.parent.name == "rejected", p
+                continue
             assert p.resolve().is_relative_to(drop.resolve()), p
             if p.is_file():
                 assert SECRET not in p.read_bytes(), p
@@ -83,6 +87,37 @@ def test_symlinks_and_fifos_are_rejected_unread(tmp_path: Path, outside: Path) -
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "outside"]
     _everything_inside(drop)
+
+
+def test_hard_links_are_rejected_unread(tmp_path: Path, outside: Path) -> None:
+    """A hard link in the inbox is a second name of a file that may live outside the drop
+    (another drop's archived claims, the batch database). It is moved to rejected/ with
+    a reason, never read, and the file's mode is left alone (the runner makes the files
+    it takes 0600: a chmod through the link would change the outside file)."""
+    drop = make_drop(tmp_path / "drop")
+    inbox = drop / "inbox"
+    secret = outside / "secret.x12"
+    valid = outside / "valid.x12"  # would be accepted and acknowledged if it were read
+    valid.write_bytes(interchange(7778))
+    for f in (secret, valid):
+        f.chmod(0o644)
+    os.link(secret, inbox / "linked-secret.x12")
+    os.link(valid, inbox / "linked-valid.x12")
+    (inbox / "good.x12").write_bytes(interchange(1235))
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    proc = _run_batch(drop)
+    assert proc.returncode == 1, proc.stderr.decode()[-2000:]
+    for name in ("linked-secret.x12", "linked-valid.x12"):
+        reason = (drop / "rejected" / f"{name}.reason").read_text()
+        assert reason.startswith("a hard link: the file has 2 names"), (name, reason)
+        assert os.path.samefile(drop / "rejected" / name, outside / name.split("-")[1])
+    for f in (secret, valid):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+    assert any((drop / "archive").rglob("good.x12"))
+    outbox = sorted(p.name for p in (drop / "outbox").iterdir())
+    assert not [n for n in outbox if "linked" in n], outbox  # no ack, no report: unread
+    _everything_inside(drop, frozenset({secret.stat().st_ino, valid.stat().st_ino}))
 
 
 def test_hostile_names_stay_inside_the_drop(tmp_path: Path, outside: Path) -> None:

@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,17 @@ def safe_name(name: str, *, limit: int = 120) -> str:
     cleaned = _UNSAFE.sub("_", name).lstrip(".-_")
     cleaned = cleaned.replace("..", "_")
     return (cleaned[-limit:] if len(cleaned) > limit else cleaned) or "file"
+
+
+HARD_LINK_REASON = ("a hard link: the file has {links} names, so it may be another file "
+                    "reached from outside the inbox; refused unread")
+
+
+def lone_file(st: os.stat_result) -> bool:
+    """Whether ``st`` (an ``lstat``) is a regular file whose only name is the one in the
+    drop. A hard link's other name may be outside the drop: processing it would read that
+    file, and the runner's chmod to 0600 would change it."""
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
 
 
 def is_candidate(name: str) -> bool:

@@ -41,10 +41,12 @@ from claimhouse._fs import open_private
 from claimhouse.batch._config import DropConfig
 from claimhouse.batch._faults import step as fault_point
 from claimhouse.batch._files import (
+    HARD_LINK_REASON,
     DropLayout,
     free_destination,
     fsync_dir,
     is_candidate,
+    lone_file,
     place_file,
     remove_tree,
     safe_name,
@@ -220,16 +222,19 @@ class Runner:
                 summary.vanished += 1
                 self._emit("vanished", job, "file disappeared before it was claimed")
                 return job
-            if stat.S_ISREG(work.lstat().st_mode):
+            if lone_file(work.lstat()):  # never chmod an inode that has other names
                 os.chmod(work, 0o600)  # PHI at rest: owner only
             fault_point("moved-to-work")
         staging = self.layout.staging(job.id, job.attempts)
         remove_tree(staging)
         sha: str | None = None
-        size = work.lstat().st_size
+        st = work.lstat()
+        size = st.st_size
         record_sha = False
-        if not stat.S_ISREG(work.lstat().st_mode):  # a symlink, FIFO (would block), socket...
+        if not stat.S_ISREG(st.st_mode):  # a symlink, FIFO (would block), socket...
             outcome = FileOutcome.rejected("not a regular file")
+        elif not lone_file(st):
+            outcome = FileOutcome.rejected(HARD_LINK_REASON.format(links=st.st_nlink))
         elif not starts_like_x12(work):  # junk is rejected without reading all of it
             outcome = self.pipeline.process(work, job.info)
         else:
