@@ -8,11 +8,15 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from claimhouse.models import Claim
+from claimhouse.models._remittance import ProviderAdjustment, ProviderAdjustmentAmount
 from claimhouse.reconcile import reconcile
 from claimhouse.store import open_store
+from claimhouse.store._bulk import insert_rows
 from claimhouse.store._convert import (
     claim_from_document,
     claim_payment_model,
@@ -25,6 +29,8 @@ from claimhouse.store._tables import (
     ClaimPaymentRow,
     ClaimRow,
     FileRow,
+    ProviderAdjustmentRow,
+    ServiceLineRow,
     ServicePaymentRow,
 )
 from claimhouse.testing._workload import generate_workload
@@ -197,4 +203,107 @@ def test_other_payer_ids_stored_and_used_for_matching(db_url: str) -> None:
         assert s.execute(select(ClaimRow.other_payer_ids)).scalar_one() == SECONDARY[1]
         rule = s.execute(select(ClaimPaymentRow.match_rule)).scalar_one()
     assert rule is not None and rule.startswith("pcn+secondary"), rule
+    store.close()
+
+
+def test_bulk_rows_hold_every_model_value(db_url: str) -> None:
+    """What the bulk load writes (row tuples straight from the models, multi-row
+    statements with a remainder) reads back through the column types as the models
+    say: every service line, service payment, CAS and PLB triplet, none lost or doubled."""
+    work = generate_workload(300)
+    store = open_store(db_url)
+    with store.session() as s:
+        add_claims(s, work.claims)
+        add_remittances(s, work.remittances)
+    want_lines = sorted(
+        (c.patient_control_number, ln.line_number, ln.procedure.code if ln.procedure else None,
+         ":".join(ln.procedure.modifiers) or None if ln.procedure else None,
+         ln.service_date, ln.charge, ln.units, ln.line_item_control_number)
+        for c in work.claims for ln in c.service_lines)
+    posted = work.posted_remittances()
+    want_svc = sorted(
+        (cp.patient_control_number, sp.procedure_code, ":".join(sp.modifiers) or None,
+         sp.charge, sp.paid_amount, sp.units, sp.service_date, sp.line_item_control_number)
+        for r in posted for cp in r.claims() for sp in cp.service_lines)
+    want_cas = sorted(
+        (cp.patient_control_number, a.group_code, a.reason_code, a.amount, a.quantity)
+        for r in posted for cp in r.claims()
+        for a in [*cp.adjustments, *(x for sp in cp.service_lines for x in sp.adjustments)])
+    want_plb = sorted((item.reason_code, item.reference, item.amount)
+                      for r in posted for plb in r.provider_adjustments
+                      for item in plb.adjustments)
+    with store.session() as s:
+        lines = s.execute(select(
+            ClaimRow.patient_control_number, ServiceLineRow.position,
+            ServiceLineRow.procedure_code, ServiceLineRow.modifiers,
+            ServiceLineRow.service_date, ServiceLineRow.charge, ServiceLineRow.units,
+            ServiceLineRow.line_item_control_number).join(
+            ClaimRow, ClaimRow.id == ServiceLineRow.claim_id)).all()
+        svc = s.execute(select(
+            ClaimPaymentRow.patient_control_number, ServicePaymentRow.procedure_code,
+            ServicePaymentRow.modifiers, ServicePaymentRow.charge,
+            ServicePaymentRow.paid_amount, ServicePaymentRow.units,
+            ServicePaymentRow.service_date, ServicePaymentRow.line_item_control_number).join(
+            ClaimPaymentRow, ClaimPaymentRow.id == ServicePaymentRow.claim_payment_id)).all()
+        cas = s.execute(select(
+            ClaimPaymentRow.patient_control_number, AdjustmentRow.group_code,
+            AdjustmentRow.reason_code, AdjustmentRow.amount, AdjustmentRow.quantity).join(
+            ClaimPaymentRow, ClaimPaymentRow.id == AdjustmentRow.claim_payment_id)).all()
+        plb = s.execute(select(ProviderAdjustmentRow.reason_code,
+                               ProviderAdjustmentRow.reference,
+                               ProviderAdjustmentRow.amount)).all()
+        claims = s.execute(select(ClaimRow.patient_control_number, ClaimRow.total_charge,
+                                  ClaimRow.service_from, ClaimRow.service_to, ClaimRow.state,
+                                  ClaimRow.paid_amount, ClaimRow.dirty)).all()
+    assert len(want_lines) > 600 and len(want_svc) > 600 and len(want_cas) > 600
+    assert sorted(tuple(r) for r in lines) == want_lines
+    assert sorted(tuple(r) for r in svc) == want_svc
+    assert sorted(tuple(r) for r in cas) == want_cas
+    assert sorted(tuple(r) for r in plb) == want_plb and want_plb
+    by_pcn = {c.patient_control_number: c for c in work.claims}
+    for pcn, charge, first, last, state, paid, dirty in claims:
+        claim = by_pcn[pcn]
+        days = [d for ln in claim.service_lines
+                for d in (ln.service_date, ln.service_date_end) if d]
+        assert (charge, first, last, state, paid, dirty) == (
+            claim.total_charge, min(days), max(days), "pending", Decimal("0.00"), True)
+    store.close()
+
+
+def test_amounts_round_half_even_to_cents(db_url: str) -> None:
+    """An amount with more than two places is stored rounded half-even to cents, as the
+    Money column type rounds it, on both backends."""
+    work = generate_workload(12)
+    remittance = work.remittances[0]
+    plb = ProviderAdjustment(provider_identifier="1234567893", adjustments=[
+        ProviderAdjustmentAmount("WO", "A", Decimal("1.005")),
+        ProviderAdjustmentAmount("WO", "B", Decimal("1.015")),
+        ProviderAdjustmentAmount("WO", "C", Decimal("-2.5")),
+        ProviderAdjustmentAmount("WO", "D", Decimal("1.0150"))])
+    remittance = dataclasses.replace(remittance, provider_adjustments=[plb])
+    store = open_store(db_url)
+    with store.session() as s:
+        add_remittances(s, [remittance])
+        got = s.execute(select(ProviderAdjustmentRow.reference, ProviderAdjustmentRow.amount)
+                        .order_by(ProviderAdjustmentRow.position)).all()
+    assert [tuple(r) for r in got] == [("A", Decimal("1.00")), ("B", Decimal("1.02")),
+                                       ("C", Decimal("-2.50")), ("D", Decimal("1.02"))]
+    assert all(str(amount).split(".")[1].__len__() == 2 for _, amount in got)
+    store.close()
+
+
+def test_driver_errors_come_out_as_sqlalchemy_errors_without_values(db_url: str) -> None:
+    """A row the database refuses raises SQLAlchemy's IntegrityError (what the file
+    loader catches) whose text names no value of the row (PHI)."""
+    work = generate_workload(12)
+    store = open_store(db_url)
+    with store.session() as s:
+        add_claims(s, work.claims[:1])
+    secret = "SECRET-PATIENT-NAME"
+    with pytest.raises(IntegrityError) as caught, store.session() as s:
+        claim_id = s.execute(select(ClaimRow.id)).scalar_one()
+        insert_rows(s, ServiceLineRow, ("id", "claim_id", "position", "line_item_control_number",
+                                        "charge", "paid_amount"),
+                    [(1, claim_id, 1, secret, 100, 0)])  # id 1 exists: a primary key clash
+    assert secret not in str(caught.value) and secret not in repr(caught.value)
     store.close()

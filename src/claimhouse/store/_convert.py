@@ -1,5 +1,6 @@
-"""Converters between the domain models and the store's rows (plain dicts for bulk
-inserts, so 100,000 claims load with a few executemany calls instead of ORM objects).
+"""Converters between the domain models and the store's rows: the claim document, the
+keys a load looks up by, and the models back from rows (the rows a load writes are built
+in :mod:`claimhouse.store._rows`).
 
 Claims keep their whole model as JSON (``claims.document``) and come back losslessly;
 remittances come back from their columns (the 2100/2110 fields the store keeps).
@@ -8,13 +9,12 @@ remittances come back from their columns (the 2100/2110 fields the store keeps).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
-from claimhouse.models import Claim, ClaimKind, from_json
+from claimhouse.models import Claim, from_json
 from claimhouse.models._remittance import (
     Payment,
     ProviderAdjustment,
@@ -26,15 +26,6 @@ from claimhouse.models._remittance import (
 from claimhouse.models._remittance_claim import ClaimPayment, PaymentAdjustment, ServicePayment
 from claimhouse.models._remittance_parts import EntityName, ReferenceId, RemarkCode
 from claimhouse.store._document import compact_json
-
-Row = dict[str, Any]
-ZERO = Decimal("0.00")
-
-
-def _default(obj: Any) -> Any:
-    if isinstance(obj, Decimal):
-        return str(obj)
-    raise TypeError(type(obj).__name__)
 
 
 def claim_document(claim: Claim) -> str:
@@ -48,66 +39,10 @@ def claim_from_document(document: str) -> Claim:
     return from_json(Claim, orjson.loads(document))
 
 
-def _mods(modifiers: Iterable[str]) -> str | None:
-    joined = ":".join(m for m in modifiers if m)
-    return joined or None
-
-
-def claim_row(claim: Claim, kind: ClaimKind, submitted_on: date | None,
-              file_id: int | None) -> Row:
-    """The ``claims`` row of an 837 loop 2300 (payer from 2010BB, SBR01 from 2000B)."""
-    dates = [d for line in claim.service_lines
-             for d in (line.service_date, line.service_date_end) if d is not None]
-    dates += [d for d in (claim.statement_from, claim.statement_to) if d is not None]
-    return {
-        "file_id": file_id,
-        "patient_control_number": claim.patient_control_number,
-        "payer_id": claim.payer.id,
-        "payer_name": claim.payer.name[:120],
-        "payer_responsibility": claim.subscriber.payer_responsibility,
-        "kind": kind.value,
-        "frequency_code": claim.frequency_code,
-        "total_charge": claim.total_charge,
-        "service_from": min(dates) if dates else None,
-        "service_to": max(dates) if dates else None,
-        "submitted_on": submitted_on,
-        "billing_npi": claim.billing_provider.npi,
-        "other_payer_ids": other_payer_ids(claim),
-        "document": claim_document(claim),
-        "state": "pending",
-        "paid_amount": ZERO,
-        "patient_responsibility": ZERO,
-        "adjusted_amount": ZERO,
-        "dirty": True,
-    }
-
-
 def other_payer_ids(claim: Claim) -> str | None:
     """The claim's other payers (2330B NM109), comma-separated, for ``claims``."""
     ids = ",".join(dict.fromkeys(p.payer_id for p in claim.other_payers if p.payer_id))
     return ids[:200] or None
-
-
-def line_rows(claim: Claim, claim_id: int) -> list[Row]:
-    """The ``service_lines`` rows of a claim's loop 2400s."""
-    rows = []
-    for position, line in enumerate(claim.service_lines, start=1):
-        proc = line.procedure
-        rows.append({
-            "claim_id": claim_id,
-            "position": line.line_number or position,
-            "line_item_control_number": line.line_item_control_number,
-            "procedure_qualifier": proc.qualifier if proc else None,
-            "procedure_code": proc.code if proc else None,
-            "modifiers": _mods(proc.modifiers) if proc else None,
-            "revenue_code": line.revenue_code,
-            "service_date": line.service_date or claim.statement_from,
-            "service_date_end": line.service_date_end,
-            "charge": line.charge,
-            "units": line.units,
-            "paid_amount": ZERO,
-        })
-    return rows
 
 
 def payer_key(remittance: Remittance) -> str:
@@ -117,123 +52,16 @@ def payer_key(remittance: Remittance) -> str:
     payer = remittance.payer
     for value in (pay.trace_originator if pay else None,
                   payer.identifier if payer else None,
-                  _ref(payer.references, "2U") if payer else None,
+                  reference(payer.references, "2U") if payer else None,
                   payer.name if payer else None):
         if value:
             return value[:80]
     return "unknown"
 
 
-def _ref(refs: Iterable[ReferenceId], qualifier: str) -> str | None:
+def reference(refs: Iterable[ReferenceId], qualifier: str) -> str | None:
+    """The first value of a REF with this qualifier."""
     return next((r.value for r in refs if r.qualifier == qualifier and r.value), None)
-
-
-def remittance_row(remittance: Remittance, file_id: int | None) -> Row:
-    """The ``remittances`` row: BPR, TRN, 1000A, 1000B."""
-    pay = remittance.payment or Payment()
-    payer = remittance.payer or RemittancePayer()
-    payee = remittance.payee or RemittancePayee()
-    return {
-        "file_id": file_id,
-        "payer_key": payer_key(remittance),
-        "trace_number": pay.trace_number,
-        "payer_name": (payer.name or "")[:120] or None,
-        "payer_id": payer.identifier,
-        "payer_additional_id": _ref(payer.references, "2U"),
-        "payee_name": (payee.name or "")[:120] or None,
-        "payee_id": payee.identifier,
-        "payment_amount": pay.amount if pay.amount is not None else ZERO,
-        "credit_debit": pay.credit_debit,
-        "method": pay.method,
-        "payment_date": pay.date,
-        "production_date": remittance.production_date,
-        "claim_count": sum(1 for _ in remittance.claims()),
-    }
-
-
-def _remarks(codes: Iterable[str | None]) -> str | None:
-    joined = ",".join(c for c in codes if c)
-    return joined[:200] or None
-
-
-def claim_payment_row(cp: ClaimPayment, remittance_id: int, position: int) -> Row:
-    """The ``claim_payments`` row of a loop 2100 (CLP, NM1*TT, MOA/MIA remark codes)."""
-    remarks: list[str | None] = []
-    if cp.outpatient:
-        remarks += cp.outpatient.remark_codes
-    if cp.inpatient:
-        remarks += [cp.inpatient.remark_code, *cp.inpatient.remark_codes]
-    tt = cp.crossover_carrier
-    return {
-        "remittance_id": remittance_id,
-        "position": position,
-        "patient_control_number": cp.patient_control_number or "",
-        "status_code": cp.status_code or "",
-        "total_charge": cp.total_charge if cp.total_charge is not None else ZERO,
-        "paid_amount": cp.paid_amount if cp.paid_amount is not None else ZERO,
-        "patient_responsibility": cp.patient_responsibility,
-        "filing_indicator": cp.claim_filing_indicator,
-        "payer_claim_control_number": cp.payer_claim_control_number,
-        "frequency_code": cp.claim_frequency_code,
-        "statement_from": cp.statement_from_date,
-        "statement_to": cp.statement_to_date,
-        "crossover_id": tt.identifier if tt else None,
-        "crossover_name": (tt.last_name or "")[:120] or None if tt else None,
-        "remark_codes": _remarks(remarks),
-        "claim_id": None,
-        "disposition": "unmatched",
-        "match_rule": None,
-    }
-
-
-def service_payment_row(sp: ServicePayment, claim_payment_id: int, position: int) -> Row:
-    """The ``service_payments`` row of a loop 2110 (SVC with SVC06, DTM, REF*6R, LQ*HE)."""
-    return {
-        "claim_payment_id": claim_payment_id,
-        "position": position,
-        "procedure_qualifier": sp.procedure_qualifier,
-        "procedure_code": sp.procedure_code,
-        "modifiers": _mods(sp.modifiers),
-        "original_procedure_code": sp.original_procedure_code,
-        "original_modifiers": _mods(sp.original_modifiers),
-        "revenue_code": sp.revenue_code,
-        "charge": sp.charge if sp.charge is not None else ZERO,
-        "paid_amount": sp.paid_amount if sp.paid_amount is not None else ZERO,
-        "units": sp.units,
-        "service_date": sp.service_date or sp.service_start_date,
-        "service_date_end": sp.service_end_date,
-        "line_item_control_number": sp.line_item_control_number,
-        "remark_codes": _remarks(r.code for r in sp.remark_codes if r.qualifier == "HE"),
-        "service_line_id": None,
-        "match_rule": None,
-    }
-
-
-def adjustment_rows(adjustments: Iterable[PaymentAdjustment], claim_payment_id: int,
-                    service_payment_id: int | None) -> list[Row]:
-    """``adjustments`` rows of CAS triplets (2100 claim level or 2110 line level)."""
-    return [{"claim_payment_id": claim_payment_id, "service_payment_id": service_payment_id,
-             "group_code": a.group_code or "", "reason_code": a.reason_code or "",
-             "amount": a.amount if a.amount is not None else ZERO, "quantity": a.quantity}
-            for a in adjustments]
-
-
-def provider_adjustment_rows(remittance: Remittance, remittance_id: int) -> list[Row]:
-    """``provider_adjustments`` rows: one per PLB03/05/... triplet (reason:reference)."""
-    rows = []
-    position = 0
-    for plb in remittance.provider_adjustments:
-        for item in plb.adjustments:
-            position += 1
-            rows.append({
-                "remittance_id": remittance_id, "position": position,
-                "provider_identifier": plb.provider_identifier,
-                "fiscal_period_date": plb.fiscal_period_date,
-                "reason_code": item.reason_code or "", "reference": item.reference,
-                "amount": item.amount if item.amount is not None else ZERO,
-                "claim_id": None, "match_rule": None,
-            })
-    return rows
 
 
 def _split(value: str | None, sep: str = ":") -> list[str]:

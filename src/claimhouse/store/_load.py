@@ -1,5 +1,6 @@
 """Loading into the store: submitted claims (837 or generated), remittances (835) and whole
-files, in bulk (SQLAlchemy Core ``insert ... RETURNING`` executemany), never twice.
+files, in bulk (ids reserved up front, row tuples built straight from the models,
+:func:`~claimhouse.store._bulk.insert_rows`), never twice.
 
 * A file is recorded once: its sha256 and its first interchange (ISA05/ISA06 sender,
   ISA13 control number) are unique; a second load reports ``duplicate`` and adds nothing.
@@ -17,22 +18,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.models import Claim, ClaimKind, Remittance
-from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused, insert_with_ids
-from claimhouse.store._convert import (
-    adjustment_rows,
-    claim_payment_row,
-    claim_row,
-    line_rows,
-    payer_key,
-    provider_adjustment_rows,
-    remittance_row,
-    service_payment_row,
+from claimhouse.models._remittance_claim import ClaimPayment
+from claimhouse.store._bulk import (
+    Encoders,
+    encoders,
+    gc_paused,
+    insert_rows,
+    reserve_ids,
+    update_rows,
+)
+from claimhouse.store._convert import claim_document, payer_key
+from claimhouse.store._rows import (
+    ADJUSTMENT_COLUMNS,
+    CLAIM_COLUMNS,
+    CLAIM_INSERT_COLUMNS,
+    CLAIM_PAYMENT_COLUMNS,
+    LINE_COLUMNS,
+    PROVIDER_ADJUSTMENT_COLUMNS,
+    REMITTANCE_COLUMNS,
+    SERVICE_PAYMENT_COLUMNS,
+    Row,
+    add_adjustment_values,
+    add_line_values,
+    claim_payment_values,
+    claim_values,
+    new_claim_tail,
+    provider_adjustment_values,
+    remittance_values,
+    service_payment_values,
 )
 from claimhouse.store._tables import (
     AdjustmentRow,
@@ -79,19 +97,23 @@ def add_claims(session: Session, claims: Iterable[Claim], *,
     under the same (patient control number, payer id)."""
     counts = LoadCounts()
     batch: list[Claim] = []
+    enc = encoders(session)
     with gc_paused():
         for claim in claims:
             batch.append(claim)
             if len(batch) >= CHUNK:
-                counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
+                counts.merge(_add_claim_chunk(session, batch, kind.value, submitted_on,
+                                              file_id, enc))
                 batch = []
         if batch:
-            counts.merge(_add_claim_chunk(session, batch, kind, submitted_on, file_id))
+            counts.merge(_add_claim_chunk(session, batch, kind.value, submitted_on, file_id,
+                                          enc))
     return counts
 
 
-def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
-                     submitted_on: date | None, file_id: int | None) -> LoadCounts:
+def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
+                     submitted_on: date | None, file_id: int | None,
+                     enc: Encoders) -> LoadCounts:
     keys = [(c.patient_control_number, c.payer.id) for c in claims]
     existing = {(pcn, payer): (claim_id, frequency) for pcn, payer, claim_id, frequency in
                 session.execute(select(ClaimRow.patient_control_number, ClaimRow.payer_id,
@@ -120,26 +142,28 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: ClaimKind,
         else:
             counts.claims_replaced += 1
         existing[key] = (claim_id, claim.frequency_code)
+    lines: list[Row] = []
     if replaced:  # in bulk: the rows updated, their lines deleted and inserted again
-        rows = []
-        for claim_id, claim in replaced.items():
-            row = claim_row(claim, kind, submitted_on, file_id)
-            for name in ("state", "paid_amount", "patient_responsibility", "adjusted_amount"):
-                row.pop(name)
-            row["id"] = claim_id
-            rows.append(row)
-        bulk_update(session, ClaimRow, rows)
+        update_rows(session, ClaimRow, [*CLAIM_COLUMNS, "dirty"], [
+            (*claim_values(claim, kind, submitted_on, file_id, claim_document, enc),
+             enc.true, claim_id) for claim_id, claim in replaced.items()])
         ids = sorted(replaced)
         for start in range(0, len(ids), 900):
             session.execute(delete(ServiceLineRow).where(
                 ServiceLineRow.claim_id.in_(ids[start:start + 900])))
-        bulk_insert(session, ServiceLineRow,
-                    [r for claim_id, claim in replaced.items() for r in line_rows(claim, claim_id)])
+        for claim_id, claim in replaced.items():
+            add_line_values(lines, claim, claim_id, enc)
+        insert_rows(session, ServiceLineRow, LINE_COLUMNS, lines)
+        lines = []
     new = list(fresh.values())
-    ids = insert_with_ids(session, ClaimRow,
-                          [claim_row(c, kind, submitted_on, file_id) for c in new])
-    bulk_insert(session, ServiceLineRow,
-                [row for c, i in zip(new, ids, strict=True) for row in line_rows(c, i)])
+    ids = reserve_ids(session, ClaimRow, len(new))
+    tail = new_claim_tail(enc)
+    insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, [
+        (claim_id, *claim_values(claim, kind, submitted_on, file_id, claim_document, enc),
+         *tail) for claim, claim_id in zip(new, ids, strict=True)])
+    for claim, claim_id in zip(new, ids, strict=True):
+        add_line_values(lines, claim, claim_id, enc)
+    insert_rows(session, ServiceLineRow, LINE_COLUMNS, lines)
     counts.claims_added += len(ids)
     known = {pcn for pcn, _ in existing}
     _rematch_weak(session, sorted({c.patient_control_number for c in new} & known))
@@ -185,34 +209,47 @@ def add_remittances(session: Session, remittances: Iterable[Remittance], *,
 def _add_remittances(session: Session, remittances: Iterable[Remittance],
                      file_id: int | None) -> LoadCounts:
     counts = LoadCounts()
+    enc = encoders(session)
     for remittance in remittances:
         if remittance_exists(session, remittance):
             counts.remittances_duplicate += 1
             continue
-        rem_id = insert_with_ids(session, RemittanceRow,
-                                   [remittance_row(remittance, file_id)])[0]
+        rem_id = reserve_ids(session, RemittanceRow, 1)[0]
+        insert_rows(session, RemittanceRow, REMITTANCE_COLUMNS,
+                    [remittance_values(remittance, rem_id, file_id, enc)])
         counts.remittance_ids.append(rem_id)
         counts.remittances_added += 1
-        bulk_insert(session, ProviderAdjustmentRow, provider_adjustment_rows(remittance, rem_id))
+        insert_rows(session, ProviderAdjustmentRow, PROVIDER_ADJUSTMENT_COLUMNS,
+                    list(provider_adjustment_values(remittance, rem_id, enc)))
         claims = list(remittance.claims())
         for start in range(0, len(claims), CHUNK):
-            chunk = claims[start:start + CHUNK]
-            cp_ids = insert_with_ids(session, ClaimPaymentRow, [
-                claim_payment_row(cp, rem_id, start + i + 1) for i, cp in enumerate(chunk)])
-            counts.claim_payments_added += len(cp_ids)
-            sp_rows: list[dict[str, Any]] = []
-            sp_adjustments: list[list[Any]] = []
-            adj_rows: list[dict[str, Any]] = []
-            for cp, cp_id in zip(chunk, cp_ids, strict=True):
-                adj_rows += adjustment_rows(cp.adjustments, cp_id, None)
-                for position, sp in enumerate(cp.service_lines, start=1):
-                    sp_rows.append(service_payment_row(sp, cp_id, position))
-                    sp_adjustments.append([cp_id, sp.adjustments])
-            sp_ids = insert_with_ids(session, ServicePaymentRow, sp_rows)
-            for (cp_id, adjustments), sp_id in zip(sp_adjustments, sp_ids, strict=True):
-                adj_rows += adjustment_rows(adjustments, cp_id, sp_id)
-            bulk_insert(session, AdjustmentRow, adj_rows)
+            _add_payment_chunk(session, claims[start:start + CHUNK], rem_id, start, enc)
+            counts.claim_payments_added += len(claims[start:start + CHUNK])
     return counts
+
+
+def _add_payment_chunk(session: Session, chunk: list[ClaimPayment], rem_id: int,
+                       start: int, enc: Encoders) -> None:
+    """Loops 2100 (claim payments), their 2110s (service payments) and every CAS."""
+    cp_ids = reserve_ids(session, ClaimPaymentRow, len(chunk))
+    sp_ids = iter(reserve_ids(session, ServicePaymentRow,
+                              sum(len(cp.service_lines) for cp in chunk)))
+    payments: list[Row] = []
+    lines: list[Row] = []
+    adjustments: list[Row] = []  # the chunk's claim-level CAS, then its line-level CAS
+    line_adjustments: list[Row] = []
+    for i, (cp, cp_id) in enumerate(zip(chunk, cp_ids, strict=True)):
+        payments.append(claim_payment_values(cp, cp_id, rem_id, start + i + 1, enc))
+        if cp.adjustments:
+            add_adjustment_values(adjustments, cp.adjustments, cp_id, None, enc)
+        for position, sp in enumerate(cp.service_lines, start=1):
+            sp_id = next(sp_ids)
+            lines.append(service_payment_values(sp, sp_id, cp_id, position, enc))
+            if sp.adjustments:
+                add_adjustment_values(line_adjustments, sp.adjustments, cp_id, sp_id, enc)
+    insert_rows(session, ClaimPaymentRow, CLAIM_PAYMENT_COLUMNS, payments)
+    insert_rows(session, ServicePaymentRow, SERVICE_PAYMENT_COLUMNS, lines)
+    insert_rows(session, AdjustmentRow, ADJUSTMENT_COLUMNS, adjustments + line_adjustments)
 
 
 def claim_kind(session: Session, pcn: str) -> ClaimKind | None:
