@@ -149,16 +149,15 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
             after = batch[-1][0].key
             decisions = [(choose_claim(p, candidates), p.patient_control_number)
                          for p, candidates in batch]
-            matched: list[dict[str, Any]] = [
-                {"id": d.posting, "claim_id": d.claim, "match_rule": d.rule}
-                for d, _ in decisions if d.claim is not None]
+            matched = [(d.claim, d.rule, d.posting) for d, _ in decisions
+                       if d.claim is not None]
             unmatched = [(d, pcn) for d, pcn in decisions if d.claim is None]
             writer.submit(_matched_writes(summary, matched, unmatched, clock()))
             summary.payments_examined += len(batch)
             summary.payments_matched += len(matched)
 
 
-def _matched_writes(summary: RunSummary, matched: list[dict[str, Any]],
+def _matched_writes(summary: RunSummary, matched: list[tuple[Any, ...]],
                     unmatched: list[tuple[Decision, str]], when: datetime
                     ) -> Callable[[Session], None]:
     """One matched chunk's writes, to run in the writer's transaction: each payment's
@@ -166,8 +165,8 @@ def _matched_writes(summary: RunSummary, matched: list[dict[str, Any]],
     def write(session: Session) -> None:
         conn = session.connection()
         if matched:
-            bulk_update(session, ClaimPaymentRow, matched)
-            dirty = sorted({int(m["claim_id"]) for m in matched})
+            _write_back(session, "matched", matched)
+            dirty = sorted({int(m[0]) for m in matched})
             codec = Codec.of(conn)  # rewrite only the rows not dirty already
             conn.exec_driver_sql(
                 f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
@@ -182,15 +181,18 @@ def _matched_writes(summary: RunSummary, matched: list[dict[str, Any]],
     return write
 
 
-_SQLITE_UPDATES = {
+_SQLITE_WRITES = {
     "claims": "UPDATE claims SET state = ?, paid_amount = ?, patient_responsibility = ?, "
               "adjusted_amount = ?, last_paid_on = ?, dirty = 0 WHERE id = ?",
     "service_lines": "UPDATE service_lines SET paid_amount = ? WHERE id = ?",
     "claim_payments": "UPDATE claim_payments SET disposition = ? WHERE id = ?",
     "service_payments": "UPDATE service_payments SET service_line_id = ?, match_rule = ? "
                         "WHERE id = ?",
+    "matched": "UPDATE claim_payments SET claim_id = ?, match_rule = ? WHERE id = ?",
+    "states": "INSERT INTO match_records (run_id, decided_at, patient_control_number, level, "
+              "claim_id, decision, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 }
-"""The settle phase's writes on SQLite, one executemany each over tuples made ready for
+"""The engine's bulk writes on SQLite, one executemany each over tuples made ready for
 the driver (cents, ISO dates) as the rows are decided: no dict and no conversion pass."""
 
 _COLUMNS = {
@@ -199,9 +201,13 @@ _COLUMNS = {
     "service_lines": ("paid_amount", "id"),
     "claim_payments": ("disposition", "id"),
     "service_payments": ("service_line_id", "match_rule", "id"),
+    "matched": ("claim_id", "match_rule", "id"),
+    "states": ("run_id", "decided_at", "patient_control_number", "level", "claim_id",
+               "decision", "rule", "reason"),
 }
 _TABLES = {"claims": ClaimRow, "service_lines": ServiceLineRow,
-           "claim_payments": ClaimPaymentRow, "service_payments": ServicePaymentRow}
+           "claim_payments": ClaimPaymentRow, "service_payments": ServicePaymentRow,
+           "matched": ClaimPaymentRow, "states": MatchRecordRow}
 
 
 def _same(value: Any) -> Any:
@@ -219,17 +225,30 @@ def iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _write_back(session: Session, table: str, rows: list[tuple[Any, ...]]) -> None:
+def _stored_time(store: Store, when: datetime) -> Any:
+    """``when`` as the driver takes it for ``match_records.decided_at`` (SQLite: the
+    column type's text form, computed once for a whole chunk of records)."""
+    dialect = store.engine.dialect
+    process = MatchRecordRow.__table__.c.decided_at.type.dialect_impl(dialect) \
+        .bind_processor(dialect)
+    return process(when) if process is not None and store.backend == "sqlite" else when
+
+
+def _write_back(session: Session, what: str, rows: list[tuple[Any, ...]]) -> None:
+    """Write ``rows`` (tuples in the order of ``_COLUMNS[what]``)."""
     if not rows:
         return
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_SQLITE_UPDATES[table], rows)
+        conn.exec_driver_sql(_SQLITE_WRITES[what], rows)
         return
-    columns = _COLUMNS[table]
-    extra = {"dirty": False} if table == "claims" else {}
-    bulk_update(session, _TABLES[table], [dict(zip(columns, r, strict=True), **extra)
-                                          for r in rows])
+    columns = _COLUMNS[what]
+    extra = {"dirty": False} if what == "claims" else {}
+    dicts = [dict(zip(columns, r, strict=True), **extra) for r in rows]
+    if what == "states":
+        bulk_insert(session, _TABLES[what], dicts)
+    else:
+        bulk_update(session, _TABLES[what], dicts)
 
 
 def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
@@ -252,8 +271,9 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
             line_rows: list[tuple[Any, ...]] = []
             posting_rows: list[tuple[Any, ...]] = []
             paid_line_rows: list[tuple[Any, ...]] = []
-            records: list[dict[str, Any]] = []
-            when = clock()
+            records: list[tuple[Any, ...]] = []
+            when = _stored_time(store, clock())
+            run_id = summary.run_id
             postings, line_paid = chunk.postings, chunk.line_paid
             disposition, paid_line = chunk.disposition, chunk.paid_line
             for claim in chunk.claims:
@@ -275,13 +295,9 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                         paid_line_rows.append((line, rule, k))
                 state = result.decisions[-1]
                 if latest.get(key) != (state.decision, state.rule, state.reason):
-                    records.append({
-                        "run_id": summary.run_id, "decided_at": when,
-                        "patient_control_number": claim.patient_control_number,
-                        "level": state.level, "claim_id": key, "claim_payment_id": None,
-                        "service_payment_id": None, "service_line_id": None,
-                        "provider_adjustment_id": None, "decision": state.decision,
-                        "rule": state.rule, "reason": state.reason})
+                    records.append((
+                        run_id, when, claim.patient_control_number, state.level, key,
+                        state.decision, state.rule, state.reason))
             writer.submit(_settled_writes(claim_rows, line_rows, posting_rows,
                                           paid_line_rows, records))
             summary.decisions += len(records)
@@ -291,14 +307,14 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
 def _settled_writes(claim_rows: list[tuple[Any, ...]], line_rows: list[tuple[Any, ...]],
                     posting_rows: list[tuple[Any, ...]],
                     paid_line_rows: list[tuple[Any, ...]],
-                    records: list[dict[str, Any]]) -> Callable[[Session], None]:
+                    records: list[tuple[Any, ...]]) -> Callable[[Session], None]:
     """One settled chunk's writes, to run in the writer's transaction."""
     def write(session: Session) -> None:
         _write_back(session, "claims", claim_rows)
         _write_back(session, "service_lines", line_rows)
         _write_back(session, "claim_payments", posting_rows)
         _write_back(session, "service_payments", paid_line_rows)
-        bulk_insert(session, MatchRecordRow, records)
+        _write_back(session, "states", records)
     return write
 
 
