@@ -7,17 +7,12 @@ denied, reversed and re-paid, reversed, split over two 835s, secondary (crossove
 supplement's 835), overpaid and recovered by PLB WO, SVC06, pending, voids (837 frequency
 8), PLB L6 interest and netting, unmatched remits and a remittance sent twice.
 
-Two findings are false positives of the checkers, not defects of the files; each is
-allowed only where its cause is (checked here), and an xfail(strict) test turns red the
-day the checker is fixed, so the allowance is removed with it:
-
-- pyx12 4.0 counts every PLB segment as a new FOOTER loop (its 835 map gives PLB max use
-  ">1" inside a wrapper loop repeated once), so an 835 with two PLB segments gets "Loop
-  FOOTER exceeded max count" (our level 2: ig-loop-over-max on PLB). One PLB holds six
-  adjustments; the workload's second-round 835s recover more claims than that.
-- our 835 balancing check pairs a reversal (CLP02 22) whose original was paid in an earlier
-  835 with the corrected payment in the same 835 (same CLP01, another CLP07), the guide's
-  reversal-and-correction pattern, and reports 835-reversal-not-negated.
+Stock pyx12 4.0 counts every PLB segment as a new FOOTER loop (its 835 map gives PLB max
+use ">1" inside a wrapper loop repeated once), so an 835 with two PLB segments gets "Loop
+FOOTER exceeded max count"; that one error is allowed where its cause is (checked here).
+One PLB holds six adjustments; the workload's second-round 835s recover more claims than
+that. ``claimhouse validate`` corrects pyx12's map (maps/pyx12-corrections.xml), so it
+reports nothing at all.
 """
 
 from __future__ import annotations
@@ -74,28 +69,6 @@ def _plb_segments(remittance: Remittance | None) -> int:
     return len(remittance.provider_adjustments) if remittance is not None else 0
 
 
-def _is_plb_false_positive(f: Finding, remittance: Remittance | None) -> bool:
-    return (f.code == "ig-loop-over-max" and f.location.segment_id == "PLB"
-            and _plb_segments(remittance) > 1)
-
-
-def _is_reversal_false_positive(f: Finding, remittance: Remittance | None,
-                                work: Workload) -> bool:
-    """A reversal of a payment made in an earlier 835, corrected in this one."""
-    m = _CLAIM_N.search(f.message)
-    if f.code != "835-reversal-not-negated" or remittance is None or m is None:
-        return False
-    claims = list(remittance.claims())
-    rev = claims[int(m.group(1)) - 1]
-    paid_here = {c.payer_claim_control_number for c in claims if c.status_code != "22"}
-    corrected = [c for c in claims if c.status_code != "22"
-                 and c.patient_control_number == rev.patient_control_number
-                 and c.payer_claim_control_number != rev.payer_claim_control_number]
-    truth = work.expected.get(rev.patient_control_number or "")
-    return (rev.status_code == "22" and rev.payer_claim_control_number not in paid_here
-            and len(corrected) == 1 and truth is not None and truth.case == "reversed-repaid")
-
-
 def test_demo_workload_holds_every_case(demo: tuple[Workload, WorkloadFiles],
                                         remits: dict[str, Remittance]) -> None:
     work, files = demo
@@ -146,47 +119,11 @@ def test_pyx12_map_allows_several_plb_in_its_single_footer_loop() -> None:
     assert footer.findtext("segment[@xid='PLB']/max_use") == ">1"
 
 
-def test_claimhouse_validate_level5_finds_nothing_but_the_known_false_positives(
-        demo: tuple[Workload, WorkloadFiles], remits: dict[str, Remittance],
+def test_claimhouse_validate_level5_finds_nothing(
         findings: dict[str, list[Finding]]) -> None:
-    work, _ = demo
-    bad = {}
-    allowed = Counter[str]()
-    for name, found in findings.items():
-        rem = remits.get(name)
-        kept = []
-        for f in found:
-            if _is_plb_false_positive(f, rem) or _is_reversal_false_positive(f, rem, work):
-                allowed[f.code] += 1
-            else:
-                kept.append((f.code, f.location.segment_id, f.location.loop, f.message))
-        if kept:
-            bad[name] = kept[:5]
+    bad = {name: [(f.code, f.location.segment_id, f.location.loop, f.message)
+                  for f in found][:5] for name, found in findings.items() if found}
     assert not bad, bad
-    reversed_repaid = sum(1 for e in work.expected.values() if e.case == "reversed-repaid")
-    assert allowed["835-reversal-not-negated"] in (0, reversed_repaid)
-    assert allowed["ig-loop-over-max"] <= sum(_plb_segments(r) - 1 for r in remits.values()
-                                              if _plb_segments(r) > 1)
-
-
-@pytest.mark.xfail(strict=True, reason="pyx12 4.0 counts each PLB as a new FOOTER loop "
-                   "(see the module docstring); our level 2 reports it as ig-loop-over-max")
-def test_claimhouse_validate_accepts_several_plb_segments(
-        findings: dict[str, list[Finding]], remits: dict[str, Remittance]) -> None:
-    flagged = [n for n, found in findings.items() for f in found
-               if _is_plb_false_positive(f, remits.get(n))]
-    assert not flagged
-
-
-@pytest.mark.xfail(strict=True, reason="transactions/balancing.py pairs a reversal whose "
-                   "original is in an earlier 835 with the correction (same CLP01)")
-def test_claimhouse_validate_accepts_reversal_and_correction(
-        demo: tuple[Workload, WorkloadFiles], findings: dict[str, list[Finding]],
-        remits: dict[str, Remittance]) -> None:
-    work, _ = demo
-    flagged = [n for n, found in findings.items() for f in found
-               if _is_reversal_false_positive(f, remits.get(n), work)]
-    assert not flagged
 
 
 def test_same_seed_same_bytes(demo: tuple[Workload, WorkloadFiles], tmp_path: Path) -> None:

@@ -118,10 +118,15 @@ def _apply_corrections(tmp: Path, corrections: Path) -> None:
         target = tmp / str(c.get("map"))
         tree = parse_xml(target.resolve())
         for el in tree.getroot().iter("element"):
-            if el.get("xid") == c.get("element"):
+            if c.get("element") and el.get("xid") == c.get("element"):
                 usage = el.find("usage")
                 if usage is not None:
                     usage.text = c.get("usage")
+        for loop in tree.getroot().iter("loop"):
+            if c.get("loop") and loop.get("xid") == c.get("loop"):
+                repeat = loop.find("repeat")
+                if repeat is not None:
+                    repeat.text = c.get("repeat")
         target.unlink()
         tree.write(str(target), encoding="utf-8", xml_declaration=True)
 
