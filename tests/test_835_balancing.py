@@ -67,6 +67,24 @@ def test_reversal_not_negating_its_original() -> None:
         "835-reversal-not-negated"]
 
 
+def test_reversal_of_an_earlier_835_beside_its_correction() -> None:
+    """The original was paid in an earlier 835; this one reverses it (CLP07 FHP260100) and
+    pays the correction (same CLP01, new CLP07 FHP260101): the guide's reversal-and-
+    correction pattern. The reversal is not compared with the correction."""
+    original = ("CLP*ACCT100*1*150.00*120.00*30.00*12*FHP260100*11*1~\n"
+                "NM1*QC*1*DOE*JOHN****MI*M0000100~\nSVC*HC:99214*150.00*120.00**1~\n"
+                "DTM*472*20260110~\nCAS*CO*45*20.00~\nCAS*PR*2*10.00~\n")
+    assert _codes("835-reversal.x12", (original, ""),
+                  ("FB:NOTIF0002*-70.00", "FB:NOTIF0002*-190.00"),
+                  ("SE*38*0001", "SE*32*0001")) == []
+    # a reversal that names no payer claim number is still paired by CLP01
+    assert _codes("835-reversal.x12",
+                  ("CLP*ACCT100*22*-150.00*-120.00*-30.00*12*FHP260100*11*1",
+                   "CLP*ACCT100*22*-150.00*-120.00*-30.00*12**11*1"),
+                  ("CAS*CO*45*-20.00~\nCAS*PR*2*-10.00", "CAS*CO*45*-25.00~\nCAS*PR*2*-5.00")
+                  ) == ["835-reversal-not-negated"]
+
+
 def test_reversal_with_positive_amounts() -> None:
     assert _codes("835-statuses.x12",
                   ("CLP*ACCT022*22*-60.00*-45.00*-15.00", "CLP*ACCT022*22*60.00*45.00*15.00"),

@@ -129,8 +129,12 @@ def check_remittance(remittance: Remittance, *, file: str | None = None,
     for n, claim in enumerate(claims, 1):
         chk.claim(n, claim)
         if claim.status_code == "22":
-            orig = (originals.get(claim.payer_claim_control_number or "")
-                    or originals.get(claim.patient_control_number or ""))
+            orig = originals.get(claim.payer_claim_control_number or "")
+            if orig is None:  # by CLP01, unless both name payer claims and they differ
+                cand = originals.get(claim.patient_control_number or "")
+                if cand is not None and not (claim.payer_claim_control_number
+                                             and cand.payer_claim_control_number):
+                    orig = cand
             chk.reversal(n, claim, orig)
     pay = remittance.payment
     if pay is not None and pay.amount is not None:
