@@ -13,6 +13,15 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def is_segment_id(text: str) -> bool:
+    """Whether ``text`` can be an X12 segment id: 2-3 upper-case letters or digits, the
+    first a letter (X12.6). Anything else may be content and is never echoed."""
+    return (2 <= len(text) <= 3 and "A" <= text[0] <= "Z" and all(c in _ID_CHARS for c in text))
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a finding is. Never carries element content.
@@ -34,6 +43,13 @@ class Location:
     set_segment: int | None = None
     """1-based position of the segment inside its transaction set (ST is 1), for IK3."""
     loop: str | None = None
+
+    def __post_init__(self) -> None:
+        # The "id" of text that is not X12 (bytes after the last IEA, a line of another
+        # format) is whatever precedes its first element separator, e.g. a patient's name:
+        # a location keeps only what can be a segment id.
+        if self.segment_id is not None and not is_segment_id(self.segment_id):
+            object.__setattr__(self, "segment_id", None)
 
     def describe(self) -> str:
         parts: list[str] = []
