@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from claimhouse.transactions._engine_def import ElementDef
+from claimhouse.transactions._engine_def import ElementDef, RepeatDef
 
 Extractor = Callable[[list[str], str], dict[str, Any]]
 
@@ -31,7 +31,12 @@ def _convert_lines(kind: str, src: str, target: str, lenient: bool) -> list[str]
     if kind in ("str", "strlist"):
         return [f"{target} = {src}"]
     if kind == "dec":
-        body = [f"_d = _D({src})", "if not _d.is_finite(): raise ValueError", f"{target} = _d"]
+        # Amounts repeat too (charges, fee schedules, zero): a hit is one dict lookup; a
+        # Decimal is immutable, so models may share one.
+        body = [f"_d = _DECS.get({src})", "if _d is None:", f"    _d = _D({src})",
+                "    if not _d.is_finite(): raise ValueError",
+                "    if len(_DECS) >= 4096: _DECS.clear()", f"    _DECS[{src}] = _d",
+                f"{target} = _d"]
     elif kind == "date":
         # Dates repeat heavily (service and claim dates): a cache hit is one dict lookup.
         body = [f"_t = _DATES.get({src})", f"{target} = _t if _t is not None else "
@@ -46,6 +51,8 @@ def _convert_lines(kind: str, src: str, target: str, lenient: bool) -> list[str]
 
 _DATES: dict[str, date] = {}
 _DATES_MAX = 4096
+_DECS: dict[str, Decimal] = {}
+"""Amount text -> its Decimal (bounded like ``_DATES``; only finite values are kept)."""
 
 
 def _parse_date(text: str) -> date:
@@ -65,8 +72,9 @@ def _top(elements: list[ElementDef], base: int) -> int:
                 for e in elements] or [0]) + 1
 
 
-def _body(elements: list[ElementDef], base: int, lenient: bool) -> list[str]:
-    """Statements (indent 0) filling dict ``kw`` from the padded list ``els``."""
+def _body(elements: list[ElementDef], base: int, lenient: bool, dst: str = "kw"
+          ) -> list[str]:
+    """Statements (indent 0) filling dict ``dst`` from the padded list ``els``."""
     lines: list[str] = []
     comps: dict[int, list[ElementDef]] = {}
     for e in elements:
@@ -75,10 +83,10 @@ def _body(elements: list[ElementDef], base: int, lenient: bool) -> list[str]:
             comps.setdefault(p, []).append(e)
         elif e.to is not None:
             lines += [f"_r = [x for x in els[{p}:{e.to + base + 1}] if x]",
-                      f"if _r: kw[{e.field!r}] = _r"]
+                      f"if _r: {dst}[{e.field!r}] = _r"]
         else:
             lines += [f"v = els[{p}]", "if v:"]
-            lines += ["    " + s for s in _convert_lines(e.kind, "v", f"kw[{e.field!r}]",
+            lines += ["    " + s for s in _convert_lines(e.kind, "v", f"{dst}[{e.field!r}]",
                                                          lenient)]
     for p, specs in comps.items():
         width = max((s.to if s.to is not None else s.comp or 0) for s in specs) + 1
@@ -88,11 +96,11 @@ def _body(elements: list[ElementDef], base: int, lenient: bool) -> list[str]:
             ci = s.comp or 0
             if s.to is not None:
                 lines += [f"    _r = [x for x in c[{ci}:{s.to + 1}] if x]",
-                          f"    if _r: kw[{s.field!r}] = _r"]
+                          f"    if _r: {dst}[{s.field!r}] = _r"]
             else:
                 lines += [f"    x = c[{ci}]", "    if x:"]
                 lines += ["        " + t for t in _convert_lines(
-                    s.kind, "x", f"kw[{s.field!r}]", lenient)]
+                    s.kind, "x", f"{dst}[{s.field!r}]", lenient)]
     return lines
 
 
@@ -106,6 +114,7 @@ def _pad(top: int) -> list[str]:
 
 def _exec(lines: list[str], name: str, extra: dict[str, Any] | None = None) -> Any:
     namespace: dict[str, Any] = {"_D": Decimal, "_DATES": _DATES, "_parse_date": _parse_date,
+                                 "_DECS": _DECS,
                                  "_PAD": [""] * 256,
                                  "_BAD": (ValueError, ArithmeticError),
                                  "_Partial": Partial, "_Duplicate": Duplicate}
@@ -160,3 +169,46 @@ def compile_item_handler(elements: list[ElementDef], attr: str, cls: type
              f"        frame[1][{attr!r}] = [item]", "    else:", "        lst.append(item)"]
     fn: Callable[[list[Any], list[str], str], None] = _exec(lines, "handler", {"_cls": cls})
     return fn
+
+
+def compile_repeat_handler(elements: list[ElementDef], rep: RepeatDef, attr: str,
+                           cls: type) -> Callable[[list[Any], list[str], str], None]:
+    """The handler of a list segment with a ``<repeat>``: the segment's own elements
+    (``elements``) and each element group that is present, unrolled into one function.
+
+    Without ``rep.list_attr`` (flattening) each non-empty group adds an item of ``cls``
+    carrying the shared elements too; with it, one item of ``cls`` gets a list of
+    ``rep.item_cls``, one per non-empty group. A value that does not convert raises
+    ``ValueError`` (nothing is added; the segment is then kept as an extra)."""
+    tops = [_top(elements, 0)] + [_top(rep.elements, rep.start - 1 + k * rep.size)
+                                  for k in range(rep.max)]
+    first, step = rep.start, rep.size
+    lines = ["def handler(frame, els, sep):",
+             # groups present: as many as the segment's length reaches into
+             f"    groups = (len(els) - {first} + {step} - 1) // {step}",
+             *_indent(_pad(max(tops)), 4), "    kw = {}",
+             *_indent(_body(elements, 0, False), 4)]
+    if rep.list_attr is None:
+        # as a slice groups[:n] of the group list would: a negative n counts from the end
+        lines += ["    if groups < 0:", f"        groups = max(0, {rep.max} + groups)",
+                  "    items = []"]
+        for k in range(rep.max):
+            lines += [f"    if groups > {k}:", "        g = kw.copy()",
+                      *_indent(_body(rep.elements, first - 1 + k * step, False, "g"), 8),
+                      "        if len(g) > len(kw): items.append(_cls(**g))"]
+        lines += [f"    lst = frame[1].get({attr!r})", "    if lst is None:",
+                  f"        frame[1][{attr!r}] = items", "    else:",
+                  "        lst.extend(items)"]
+    else:
+        lines += ["    subs = []"]
+        for k in range(rep.max):
+            lines += [f"    if groups > {k}:", "        g = {}",
+                      *_indent(_body(rep.elements, first - 1 + k * step, False, "g"), 8),
+                      "        if g: subs.append(_sub(**g))"]
+        lines += ["    if subs:", f"        kw[{rep.list_attr!r}] = subs", "    item = _cls(**kw)",
+                  f"    lst = frame[1].get({attr!r})", "    if lst is None:",
+                  f"        frame[1][{attr!r}] = [item]", "    else:", "        lst.append(item)"]
+    fn: Callable[[list[Any], list[str], str], None] = _exec(
+        lines, "handler", {"_cls": cls, "_sub": rep.item_cls})
+    return fn
+

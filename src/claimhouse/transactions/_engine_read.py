@@ -20,6 +20,7 @@ from claimhouse.transactions._engine_codegen import (
     Partial,
     compile_extractor,
     compile_item_handler,
+    compile_repeat_handler,
     compile_single_handler,
 )
 from claimhouse.transactions._engine_def import (
@@ -46,6 +47,9 @@ def _handler(seg: SegmentDef) -> Handler:
         return compile_single_handler(seg.elements, seg.index, seg.attr or "")
     if seg.repeat is None:
         return compile_item_handler(seg.elements, seg.attr or "", seg.cls)
+    own = {e.field for e in seg.elements}
+    if seg.repeat.list_attr is not None or not own & {e.field for e in seg.repeat.elements}:
+        return compile_repeat_handler(seg.elements, seg.repeat, seg.attr or "", seg.cls)
     return _list_handler(seg, compile_extractor(seg.elements)[0])
 
 
@@ -110,12 +114,16 @@ Dispatch = tuple[int, dict[str, _Candidate], _Candidate | None, tuple[_Candidate
 class CompiledLoop:
     """A loop definition with its dispatch table and the object classes of its parts."""
 
-    __slots__ = ("depth", "ldef", "object_classes", "stream", "table")
+    __slots__ = ("attr", "cls", "depth", "is_list", "ldef", "object_classes", "stream",
+                 "table")
 
     def __init__(self, ldef: LoopDef, depth: int) -> None:
         self.ldef = ldef
         self.depth = depth
         self.stream = ldef.stream
+        self.cls = ldef.cls
+        self.attr = ldef.attr or ""
+        self.is_list = ldef.is_list
         self.table: dict[str, Dispatch] = {}
         self.object_classes = {s.attr: s.cls for s in ldef.segments()
                                if s.target == "object" and s.attr}
@@ -245,16 +253,37 @@ class Streamed:
         return id(self.frames[0])
 
 
-def _attach(parent_kw: dict[str, Any], cl: CompiledLoop, obj: Any) -> None:
-    attr = cl.ldef.attr or ""
-    if cl.ldef.is_list:
-        lst = parent_kw.get(attr)
-        if lst is None:
-            parent_kw[attr] = [obj]
+def _close(stack: list[list[Any]], n: int, stream: bool, where: Segment | None
+           ) -> Iterator[Streamed]:
+    """Close the ``n`` innermost open loops: build each model and attach it to its parent,
+    or yield it (a streaming unit, when ``stream``)."""
+    for _ in range(n):
+        top = stack.pop()
+        tcl: CompiledLoop = top[0]
+        kw = top[1]
+        if top[2]:
+            obj = build_model(tcl, kw, top[2], _where(where))
         else:
-            lst.append(obj)
-    else:
-        parent_kw[attr] = obj
+            try:
+                obj = tcl.cls(**kw)
+            except TypeError:
+                obj = build_model(tcl, kw, {}, _where(where))  # raises, saying where
+        if stream and tcl.stream:
+            yield Streamed(obj, tuple(stack))
+            continue
+        parent_kw = stack[-1][1]
+        if tcl.is_list:
+            lst = parent_kw.get(tcl.attr)
+            if lst is None:
+                parent_kw[tcl.attr] = [obj]
+            else:
+                lst.append(obj)
+        else:
+            parent_kw[tcl.attr] = obj
+
+
+def _where(seg: Segment | None) -> str:
+    return "at the end of the transaction set" if seg is None else f"at segment {seg[1]}"
 
 
 def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
@@ -264,10 +293,9 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
     whose ``item`` is the root model."""
     stack: list[list[Any]] = [[root, {}, {}, set()]]
     frame = stack[0]
-    cl = root
     table = root.table
     for seg in segments:
-        els = seg.elements
+        els = seg[0]
         d = table.get(els[0])
         if d is None:
             _extra(frame, els, sep)
@@ -284,22 +312,34 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             continue
         up = chosen.up
         if up:
-            where = f"at segment {seg.ordinal}"
-            for _ in range(up):
+            for _ in range(up):  # close the loops this segment ends (inline: hot)
                 top = stack.pop()
                 tcl = top[0]
-                obj = build_model(tcl, top[1], top[2], where)
+                if top[2]:
+                    obj = build_model(tcl, top[1], top[2], _where(seg))
+                else:
+                    try:
+                        obj = tcl.cls(**top[1])
+                    except TypeError:
+                        obj = build_model(tcl, top[1], {}, _where(seg))  # raises
                 if stream and tcl.stream:
                     yield Streamed(obj, tuple(stack))
+                    continue
+                parent = stack[-1][1]
+                if tcl.is_list:
+                    lst = parent.get(tcl.attr)
+                    if lst is None:
+                        parent[tcl.attr] = [obj]
+                    else:
+                        lst.append(obj)
                 else:
-                    _attach(stack[-1][1], tcl, obj)
+                    parent[tcl.attr] = obj
             frame = stack[-1]
-            cl = frame[0]
-            table = cl.table
-        if chosen.opens is not None:
-            cl = chosen.opens
-            table = cl.table
-            frame = [cl, {}, {}, set()]
+            table = frame[0].table
+        opens = chosen.opens
+        if opens is not None:
+            table = opens.table
+            frame = [opens, {}, {}, set()]
             stack.append(frame)
         try:
             chosen.handler(frame, els, sep)
@@ -314,16 +354,8 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             _extra(frame, els, sep)
             if findings is not None:
                 findings.append(_bad_value(seg, location))
-    where = "at the end of the transaction set"
-    while len(stack) > 1:
-        top = stack.pop()
-        tcl = top[0]
-        obj = build_model(tcl, top[1], top[2], where)
-        if stream and tcl.stream:
-            yield Streamed(obj, tuple(stack))
-        else:
-            _attach(stack[-1][1], tcl, obj)
-    yield Streamed(build_model(root, stack[0][1], stack[0][2], where), ())
+    yield from _close(stack, len(stack) - 1, stream, None)
+    yield Streamed(build_model(root, stack[0][1], stack[0][2], _where(None)), ())
 
 
 def _extra(frame: list[Any], els: list[str], sep: str) -> None:
