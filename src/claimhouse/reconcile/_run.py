@@ -284,9 +284,9 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                     money(result.contractual), day(result.last_paid_on), key))
                 paid_by_line = result.line_paid
                 for ln in claim.lines:
-                    paid = paid_by_line.get(ln.key, ZERO)
-                    if line_paid.get(ln.key) != paid:
-                        line_rows.append((money(paid), ln.key))
+                    stored = money(paid_by_line.get(ln.key, ZERO))
+                    if line_paid.get(ln.key) != stored:
+                        line_rows.append((stored, ln.key))
                 for k, v in result.dispositions.items():
                     if disposition.get(k) != v:
                         posting_rows.append((v, k))

@@ -6,7 +6,7 @@ with hand-written SQL and plain value decoding (no ORM, no per-value type proces
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,46 +17,37 @@ from sqlalchemy import Connection
 from claimhouse.reconcile._model import ZERO, PaidLine, Posting, SubmittedClaim, SubmittedLine
 from claimhouse.store._bulk import fetch_all
 
-_CENTS: dict[int, Decimal] = {}
+
+class _Decoded(dict[Any, Any]):
+    """Stored values to engine values through a cache, as a mapping: ``cache[raw]`` is a
+    plain dict lookup when the value was seen before (a workload repeats few amounts,
+    days and modifier lists), a miss decodes it (and keeps it while the cache is small).
+    ``None`` maps to ``None``."""
+
+    def __init__(self, decode: Callable[[Any], Any], limit: int) -> None:
+        super().__init__({None: None})
+        self.decode = decode
+        self.limit = limit
+
+    def __missing__(self, raw: Any) -> Any:
+        value = self.decode(raw)
+        if len(self) < self.limit:
+            self[raw] = value
+        return value
 
 
-def _from_cents(value: Any) -> Decimal | None:
-    """Integer cents (SQLite's Money) to a two-place Decimal; common amounts are cached."""
-    if value is None:
-        return None
-    found = _CENTS.get(value)
-    if found is None:
-        found = Decimal(value).scaleb(-2)
-        if len(_CENTS) < 500_000:
-            _CENTS[value] = found
-    return found
-
-
-_DAYS: dict[Any, date | None] = {None: None}
-_MODS: dict[Any, tuple[str, ...]] = {None: ()}
-
-
-def _day_of(value: Any) -> date | None:
-    """An ISO date text to a date, through a cache (a workload has few distinct days)."""
-    found = _DAYS.get(value)
-    if found is None and value is not None:
-        found = date.fromisoformat(value)
-        if len(_DAYS) < 100_000:
-            _DAYS[value] = found
-    return found
-
-
-def _mods_of(value: Any) -> tuple[str, ...]:
-    found = _MODS.get(value)
-    if found is None:
-        found = _mods(value)
-        if len(_MODS) < 10_000:
-            _MODS[value] = found
-    return found
+def _from_cents(value: int) -> Decimal:
+    """Integer cents (SQLite's Money) to a two-place Decimal."""
+    return Decimal(value).scaleb(-2)
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+_CENTS = _Decoded(_from_cents, 500_000)
+_DAYS = _Decoded(date.fromisoformat, 100_000)
+_AS_IS = _Decoded(_same, 0)  # PostgreSQL returns Decimal and date already
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +55,24 @@ class Codec:
     """How one backend returns money and dates: SQLite integer cents and ISO text,
     PostgreSQL ``Decimal`` and ``date`` already."""
 
-    money: Callable[[Any], Any]
-    day: Callable[[Any], Any]
+    money: Mapping[Any, Any]
+    day: Mapping[Any, Any]
     true: str
     false: str
 
     @staticmethod
     def of(conn: Connection) -> Codec:
         if conn.dialect.name == "sqlite":
-            return Codec(_from_cents, _day_of, "1", "0")
-        return Codec(_same, _same, "true", "false")
+            return Codec(_CENTS, _DAYS, "1", "0")
+        return Codec(_AS_IS, _AS_IS, "true", "false")
 
 
 def _mods(value: str | None) -> tuple[str, ...]:
     return tuple(m for m in value.split(":") if m) if value else ()
+
+
+_MODS = _Decoded(_mods, 10_000)
+_MODS[None] = ()
 
 
 def id_filter(column: str, ids: Sequence[int]) -> str:
@@ -141,7 +136,7 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
             f"WHERE {span} GROUP BY sp.claim_payment_id"):
         if first is not None:
-            first, last = day(first), day(last)
+            first, last = day[first], day[last]
             dates[cp_id] = (first,) if last == first else (first, last)
     rows = fetch_all(conn,
             f"SELECT {POSTING_COLUMNS}, {CLAIM_COLUMNS} FROM claim_payments cp "
@@ -157,8 +152,8 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             last_key = r[0]
             candidates = []
             out.append((Posting(
-                r[0], r[1], r[2], money(r[3]), ZERO, remittance[r[6]][0],
-                statement_from=day(r[4]), statement_to=day(r[5]),
+                r[0], r[1], r[2], money[r[3]], ZERO, remittance[r[6]][0],
+                statement_from=day[r[4]], statement_to=day[r[5]],
                 service_dates=dates.get(r[0], ())), candidates))
         claim_id = r[7]
         if claim_id is not None:
@@ -166,9 +161,9 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             if claim is None:
                 claim = claims[claim_id] = SubmittedClaim(
                     key=claim_id, patient_control_number=r[8], payer_id=r[9],
-                    payer_name=r[10], total_charge=money(r[11]),
+                    payer_name=r[10], total_charge=money[r[11]],
                     other_payer_ids=frozenset(r[14].split(",")) if r[14] else frozenset(),
-                    service_from=day(r[12]), service_to=day(r[13]))
+                    service_from=day[r[12]], service_to=day[r[13]])
             candidates.append(claim)
     return out
 
@@ -181,7 +176,8 @@ class ClaimChunk:
     claims: list[SubmittedClaim]
     postings: dict[int, list[Posting]]
     disposition: dict[int, str]
-    line_paid: dict[int, Decimal]
+    line_paid: dict[int, Any]
+    """Each line's paid amount as the database holds it (SQLite: cents)."""
     paid_line: dict[int, tuple[int | None, str | None]]
 
 
@@ -195,7 +191,7 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
     (``Posting.cas_totals``: all but PR and CARC 23, and PR; summed by the database)
     instead of one ``Adj`` per triplet."""
     codec = Codec.of(conn)
-    to_money, day = codec.money, codec.day
+    money, day = codec.money, codec.day
     heads = fetch_all(conn,
         "SELECT c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
         f"c.frequency_code FROM claims c WHERE c.dirty = {codec.true} "
@@ -211,15 +207,15 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
          paid) in fetch_all(conn,
             "SELECT id, claim_id, position, charge, procedure_code, modifiers, revenue_code, "
             "service_date, line_item_control_number, paid_amount FROM service_lines "
-            f"WHERE {id_filter('claim_id', ids)} ORDER BY id"):
+            f"WHERE {id_filter('claim_id', ids)} ORDER BY claim_id, id"):
         if claim_id in wanted:
             lines[claim_id].append(SubmittedLine(
-                key, position, to_money(charge), code,
-                _mods_of(mods), revenue, day(dos), lic))
-            line_paid[key] = to_money(paid)
+                key, position, money[charge], code,
+                _MODS[mods], revenue, day[dos], lic))
+            line_paid[key] = paid  # as stored: compared with what would be written
     chunk.claims = [SubmittedClaim(
         key=h[0], patient_control_number=h[1], payer_id=h[2], payer_name=h[3],
-        total_charge=to_money(h[4]), lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
+        total_charge=money[h[4]], lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
         for h in heads]
     span = id_filter("cp.claim_id", ids)
     heads_cp = [r for r in fetch_all(conn,
@@ -230,30 +226,29 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
     if not heads_cp:
         return chunk
     mine = {r[0] for r in heads_cp}
+    # exactly these payments (not a range: their ids interleave with other claims')
+    span = f"claim_payment_id IN ({', '.join(str(int(i)) for i in sorted(mine))})"
     totals: dict[int, tuple[Decimal, Decimal]] = {}
     for cp_id, contractual, patient in fetch_all(conn,
-            "SELECT a.claim_payment_id, sum(CASE WHEN a.group_code <> 'PR' "
-            "AND a.reason_code <> '23' THEN a.amount ELSE 0 END), "
-            "sum(CASE WHEN a.group_code = 'PR' THEN a.amount ELSE 0 END) "
-            "FROM adjustments a JOIN claim_payments cp ON cp.id = a.claim_payment_id "
-            f"WHERE {span} GROUP BY a.claim_payment_id"):
+            "SELECT claim_payment_id, sum(CASE WHEN group_code <> 'PR' "
+            "AND reason_code <> '23' THEN amount ELSE 0 END), "
+            "sum(CASE WHEN group_code = 'PR' THEN amount ELSE 0 END) "
+            f"FROM adjustments WHERE {span} GROUP BY claim_payment_id"):
         if cp_id in mine:
-            totals[cp_id] = (to_money(contractual) or ZERO, to_money(patient) or ZERO)
+            totals[cp_id] = (money[contractual] or ZERO, money[patient] or ZERO)
     paid_lines: dict[int, list[PaidLine]] = defaultdict(list)
     paid_line = chunk.paid_line
     for (sp_id, cp_id, charge, paid, code, mods, ocode, omods, revenue, dos, lic,
          line_id, rule) in fetch_all(conn,
-            "SELECT sp.id, sp.claim_payment_id, sp.charge, sp.paid_amount, "
-            "sp.procedure_code, sp.modifiers, sp.original_procedure_code, "
-            "sp.original_modifiers, sp.revenue_code, sp.service_date, "
-            "sp.line_item_control_number, sp.service_line_id, sp.match_rule "
-            "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
-            f"WHERE {span} ORDER BY sp.id"):
+            "SELECT id, claim_payment_id, charge, paid_amount, procedure_code, modifiers, "
+            "original_procedure_code, original_modifiers, revenue_code, service_date, "
+            "line_item_control_number, service_line_id, match_rule FROM service_payments "
+            f"WHERE {span} ORDER BY claim_payment_id, id"):
         if cp_id in mine:
             paid_lines[cp_id].append(PaidLine(
-                sp_id, 0, to_money(charge),
-                to_money(paid), code, _mods_of(mods), ocode,
-                _mods_of(omods), revenue, day(dos), lic))
+                sp_id, 0, money[charge],
+                money[paid], code, _MODS[mods], ocode,
+                _MODS[omods], revenue, day[dos], lic))
             paid_line[sp_id] = (line_id, rule)
     remittance = _remittance_payers(conn, sorted({r[7] for r in heads_cp}))
     no_cas = (ZERO, ZERO)
@@ -262,8 +257,8 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
          rule) in heads_cp:
         payer_ids, paid_on, trace = remittance[remit_id]
         postings[claim_id].append(Posting(
-            cp_id, "", status, ZERO, to_money(paid), payer_ids,
-            to_money(patient), icn, day(paid_on), trace, position,
+            cp_id, "", status, ZERO, money[paid], payer_ids,
+            money[patient], icn, day[paid_on], trace, position,
             lines=tuple(paid_lines.get(cp_id, ())), match_rule=rule,
             cas_totals=totals.get(cp_id, no_cas)))
         disposition[cp_id] = disp
