@@ -34,9 +34,28 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp)
 
 
+_COMPILING: set[type] = set()
+
+
+def _nested(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """A nested class's encoder: compiled now, so the generated code calls it directly, or
+    resolved on first use when ``cls`` is being compiled (classes referring to each other)."""
+    if cls in _COMPILING:
+        return _Lazy(cls)
+    return json_encoder_for(cls)
+
+
 @cache
 def json_encoder_for(cls: type) -> Encoder:
     """The encoder of model class ``cls`` (compiled once per class)."""
+    _COMPILING.add(cls)
+    try:
+        return _compile(cls)
+    finally:
+        _COMPILING.discard(cls)
+
+
+def _compile(cls: type) -> Encoder:
     hints = typing.get_type_hints(cls)
     ns: dict[str, Any] = {"_generic": to_json}
     lines = ["def encode(o):", "    d = {}"]
@@ -50,7 +69,7 @@ def json_encoder_for(cls: type) -> Encoder:
             if item is str:
                 expr = "list(v)"
             elif _is_model(item):
-                ns[f"_e{i}"] = _Lazy(item)
+                ns[f"_e{i}"] = _nested(item)
                 expr = f"[_e{i}(x) for x in v]"
             elif typing.get_origin(item) is list and typing.get_args(item)[0] is str:
                 expr = "[list(x) for x in v]"
@@ -65,7 +84,7 @@ def json_encoder_for(cls: type) -> Encoder:
         elif tp is date:
             expr = "v.isoformat()"
         elif _is_model(tp):
-            ns[f"_e{i}"] = _Lazy(tp)
+            ns[f"_e{i}"] = _nested(tp)
             expr = f"_e{i}(v)"
         else:
             lines += ["    if v is not None and not (isinstance(v, (list, tuple, dict)) "
