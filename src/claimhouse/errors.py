@@ -7,7 +7,8 @@ objects; only engine and I/O failures raise, always under :class:`ClaimhouseErro
     ├── X12Error                 the bytes cannot be read as X12 at all
     │   ├── NotX12Error          no ISA header where one must start (empty, binary, junk)
     │   ├── DelimiterError       ISA unusable: truncated, wrong width, colliding delimiters
-    │   └── SegmentTooLongError  a segment exceeds the reader's bound (no terminator in sight)
+    │   ├── SegmentTooLongError  a segment exceeds the reader's bound (no terminator in sight)
+    │   └── UnitTooLongError     one claim (streaming unit) exceeds the map engine's bound
     ├── WriteError               a value cannot be written (contains a delimiter, too long...)
     ├── ModelError               a domain model or its JSON is invalid (lists every problem)
     ├── DefinitionError          a transaction definition under maps/ is malformed
@@ -54,6 +55,12 @@ class DelimiterError(X12Error):
 class SegmentTooLongError(X12Error):
     """A segment is longer than the tokenizer's bound: a missing segment terminator or an
     absurd element. Reading stops there, so memory stays bounded whatever the file."""
+
+
+class UnitTooLongError(X12Error):
+    """One streaming unit of a transaction set (an 835 claim payment, an 837 claim or HL
+    level) has more segments than the map engine holds at once (far beyond what any guide
+    allows): reading stops there, so memory stays bounded whatever the file."""
 
 
 class WriteError(ClaimhouseError):
