@@ -65,29 +65,49 @@ def encoder(cls: type) -> Encoder:
     return made
 
 
+def _is_decimal(tp: Any) -> bool:
+    """``Decimal`` or ``Decimal | None``: written as ``str(value)`` by the encoder itself
+    (cheaper than orjson calling back into Python for each amount)."""
+    if tp is Decimal:
+        return True
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(tp) if a is not type(None)] == [Decimal]
+    return False
+
+
 def _generate(cls: type) -> Encoder:
     hints = typing.get_type_hints(cls)
-    env: dict[str, Any] = {}
-    body = ["def enc(o):", "    d = {}"]
+    env: dict[str, Any] = {"str": str, "map": map, "list": list}
+    head: list[str] = []  # the leading fields always written: one dict display
+    body: list[str] = []
     for i, f in enumerate(dataclasses.fields(cls)):
         key = repr(f.name)
         tp = hints.get(f.name)
-        value = f"o.{f.name}"
         nested, items = _dataclass_in(tp), _list_of_dataclass(tp)
         if nested is not None:
             env[f"e{i}"] = encoder(nested)
-            value = f"(None if {value} is None else e{i}({value}))"
+            value = f"e{i}(v)"
+            always = f"(None if (v := o.{f.name}) is None else e{i}(v))"
         elif items is not None:
             env[f"e{i}"] = encoder(items)
-            value = f"[e{i}(x) for x in {value}]"
-        if f.default is None:
-            body.append(f"    if o.{f.name} is not None: d[{key}] = {value}")
-        elif f.default_factory is list:
-            body.append(f"    if o.{f.name}: d[{key}] = {value}")
+            value = f"list(map(e{i}, v))"
+            always = f"list(map(e{i}, o.{f.name}))"
+        elif _is_decimal(tp):
+            value = "str(v)"
+            always = f"(None if (v := o.{f.name}) is None else str(v))"
         else:
-            body.append(f"    d[{key}] = {value}")
-    body.append("    return d")
-    exec("\n".join(body), env)  # our own field names and generated helpers only
+            value = "v"
+            always = f"o.{f.name}"
+        if f.default is None:
+            body.append(f"    if (v := o.{f.name}) is not None: d[{key}] = {value}")
+        elif f.default_factory is list:
+            body.append(f"    if (v := o.{f.name}): d[{key}] = {value}")
+        elif body:
+            body.append(f"    d[{key}] = {always}")
+        else:
+            head.append(f"{key}: {always}")
+    lines = ["def enc(o):", f"    d = {{{', '.join(head)}}}", *body, "    return d"]
+    exec("\n".join(lines), env)  # our own field names and generated helpers only
     made: Encoder = env["enc"]
     return made
 
