@@ -25,6 +25,7 @@ from claimhouse.store._convert import (
 from claimhouse.store._files import load_file
 from claimhouse.store._load import add_claims, add_remittances
 from claimhouse.store._tables import (
+    TABLES,
     AdjustmentRow,
     ClaimPaymentRow,
     ClaimRow,
@@ -306,4 +307,38 @@ def test_driver_errors_come_out_as_sqlalchemy_errors_without_values(db_url: str)
                                         "charge", "paid_amount"),
                     [(1, claim_id, 1, secret, 100, 0)])  # id 1 exists: a primary key clash
     assert secret not in str(caught.value) and secret not in repr(caught.value)
+    store.close()
+
+
+def test_nulls_are_null_and_empty_text_stays_text(db_url: str) -> None:
+    """A missing value is stored as NULL (on SQLite the load's NULL stand-in never reaches
+    a row), an empty reference stays the empty string, and the replacing path (UPDATE)
+    does the same."""
+    work = generate_workload(40)
+    remittance = dataclasses.replace(work.remittances[0], provider_adjustments=[
+        ProviderAdjustment(provider_identifier=None, adjustments=[
+            ProviderAdjustmentAmount("WO", "", Decimal("1.00")),
+            ProviderAdjustmentAmount("WO", None, Decimal("2.00"))])])
+    store = open_store(db_url)
+    with store.session() as s:
+        add_claims(s, work.claims)
+        add_claims(s, work.voids)  # replaces: UPDATE claims
+        add_remittances(s, [remittance])
+        got = s.execute(select(ProviderAdjustmentRow.provider_identifier,
+                               ProviderAdjustmentRow.reference)
+                        .order_by(ProviderAdjustmentRow.position)).all()
+        assert [tuple(r) for r in got] == [(None, ""), (None, None)]
+        assert s.execute(select(func.count()).select_from(ClaimRow).where(
+            ClaimRow.billing_npi.is_(None))).scalar_one() == 0
+        nulls = s.execute(select(func.count()).select_from(ServicePaymentRow).where(
+            ServicePaymentRow.original_procedure_code.is_(None))).scalar_one()
+        assert nulls > 0
+        if store.backend == "sqlite":
+            conn = s.connection()
+            for table in TABLES.sorted_tables:
+                for column in table.c:
+                    blobs = conn.exec_driver_sql(
+                        f"SELECT count(*) FROM {table.name} "
+                        f"WHERE typeof({column.name}) = 'blob'").scalar_one()
+                    assert blobs == 0, f"{table.name}.{column.name}"
     store.close()

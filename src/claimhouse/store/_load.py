@@ -158,11 +158,14 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
     new = list(fresh.values())
     ids = reserve_ids(session, ClaimRow, len(new))
     tail = new_claim_tail(enc)
-    insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, [
-        (claim_id, *claim_values(claim, kind, submitted_on, file_id, claim_document, enc),
-         *tail) for claim, claim_id in zip(new, ids, strict=True)])
+    rows = []
+    # A claim's row and its lines in one pass: its objects are still in the CPU cache for
+    # the lines (100,000 claims' objects are far beyond it; each pass misses on each one).
     for claim, claim_id in zip(new, ids, strict=True):
+        rows.append((claim_id, *claim_values(claim, kind, submitted_on, file_id,
+                                             claim_document, enc), *tail))
         add_line_values(lines, claim, claim_id, enc)
+    insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, rows)
     insert_rows(session, ServiceLineRow, LINE_COLUMNS, lines)
     counts.claims_added += len(ids)
     known = {pcn for pcn, _ in existing}

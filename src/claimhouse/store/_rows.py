@@ -3,7 +3,8 @@ already in stored form (:class:`~claimhouse.store._bulk.Encoders`): no dict per 
 distinct amount or date converted once. The ``*_COLUMNS`` tuples name the values in order.
 
 Columns a load leaves NULL (the reconcile results: ``claim_id``, ``match_rule``,
-``service_line_id``, ``last_paid_on``) are not written at all.
+``service_line_id``, ``last_paid_on``) are not written at all; a NULL the row does write is
+``enc.null`` (see :class:`~claimhouse.store._bulk.Encoders`).
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ PROVIDER_ADJUSTMENT_COLUMNS = ("remittance_id", "position", "provider_identifier
                                "fiscal_period_date", "reason_code", "reference", "amount")
 
 
-def _mods(modifiers: list[str]) -> str | None:
-    return ":".join([m for m in modifiers if m]) or None if modifiers else None
+def _mods(modifiers: list[str], null: Any) -> Any:
+    return ":".join([m for m in modifiers if m]) or null if modifiers else null
 
 
 def claim_values(claim: Claim, kind: str, submitted_on: date | None, file_id: int | None,
@@ -77,11 +78,13 @@ def claim_values(claim: Claim, kind: str, submitted_on: date | None, file_id: in
             if last is None or d > last:
                 last = d
     payer = claim.payer
-    return (file_id, claim.patient_control_number, payer.id, payer.name[:120],
-            claim.subscriber.payer_responsibility, kind, claim.frequency_code,
-            enc.money[claim.total_charge], day[first], day[last], day[submitted_on],
-            claim.billing_provider.npi,
-            other_payer_ids(claim) if claim.other_payers else None, document(claim))
+    n = enc.null
+    return (n if file_id is None else file_id, claim.patient_control_number, payer.id,
+            payer.name[:120], n if (sbr := claim.subscriber.payer_responsibility) is None
+            else sbr, kind, claim.frequency_code, enc.money[claim.total_charge], day[first],
+            day[last], day[submitted_on],
+            n if (npi := claim.billing_provider.npi) is None else npi,
+            (other_payer_ids(claim) or n) if claim.other_payers else n, document(claim))
 
 
 def new_claim_tail(enc: Encoders) -> Row:
@@ -93,14 +96,16 @@ def new_claim_tail(enc: Encoders) -> Row:
 
 def add_line_values(out: list[Row], claim: Claim, claim_id: int, enc: Encoders) -> None:
     """Append the :data:`LINE_COLUMNS` of a claim's loop 2400s to ``out``."""
-    money, day, quantity = enc.money, enc.day, enc.quantity
+    money, day, quantity, n = enc.money, enc.day, enc.quantity, enc.null
     zero = money[ZERO]
     for position, line in enumerate(claim.service_lines, start=1):
         proc = line.procedure
         out.append((
-            claim_id, line.line_number or position, line.line_item_control_number,
-            proc.qualifier if proc else None, proc.code if proc else None,
-            _mods(proc.modifiers) if proc else None, line.revenue_code,
+            claim_id, line.line_number or position,
+            n if (control := line.line_item_control_number) is None else control,
+            proc.qualifier if proc else n, proc.code if proc else n,
+            _mods(proc.modifiers, n) if proc else n,
+            n if (revenue := line.revenue_code) is None else revenue,
             day[line.service_date or claim.statement_from], day[line.service_date_end],
             money[line.charge], quantity[line.units], zero))
 
@@ -127,7 +132,7 @@ def _remarks(codes: Iterable[str | None]) -> str | None:
 def claim_payment_values(cp: ClaimPayment, cp_id: int, remittance_id: int, position: int,
                          enc: Encoders) -> Row:
     """The :data:`CLAIM_PAYMENT_COLUMNS` of a loop 2100 (CLP, NM1*TT, MOA/MIA remarks)."""
-    money, day = enc.money, enc.day
+    money, day, n = enc.money, enc.day, enc.null
     remarks: list[str | None] = []
     if cp.outpatient:
         remarks += cp.outpatient.remark_codes
@@ -136,32 +141,36 @@ def claim_payment_values(cp: ClaimPayment, cp_id: int, remittance_id: int, posit
     tt = cp.crossover_carrier
     return (cp_id, remittance_id, position, cp.patient_control_number or "",
             cp.status_code or "", money[cp.total_charge or ZERO], money[cp.paid_amount or ZERO],
-            money[cp.patient_responsibility], cp.claim_filing_indicator,
-            cp.payer_claim_control_number, cp.claim_frequency_code,
+            money[cp.patient_responsibility],
+            n if (filing := cp.claim_filing_indicator) is None else filing,
+            n if (icn := cp.payer_claim_control_number) is None else icn,
+            n if (frequency := cp.claim_frequency_code) is None else frequency,
             day[cp.statement_from_date], day[cp.statement_to_date],
-            tt.identifier if tt else None,
-            ((tt.last_name or "")[:120] or None) if tt else None,
-            _remarks(remarks) if remarks else None, "unmatched")
+            (n if tt.identifier is None else tt.identifier) if tt else n,
+            ((tt.last_name or "")[:120] or n) if tt else n,
+            (_remarks(remarks) or n) if remarks else n, "unmatched")
 
 
 def service_payment_values(sp: ServicePayment, sp_id: int, cp_id: int, position: int,
                            enc: Encoders) -> Row:
     """The :data:`SERVICE_PAYMENT_COLUMNS` of a loop 2110 (SVC with SVC06, DTM, REF*6R,
     LQ*HE)."""
-    money = enc.money
-    day = enc.day
-    control = None
+    money, day, n = enc.money, enc.day, enc.null
+    control = n
     for ref in sp.references:
         if ref.qualifier == "6R":
-            control = ref.value
+            control = n if ref.value is None else ref.value
             break
     remarks = sp.remark_codes
-    return (sp_id, cp_id, position, sp.procedure_qualifier, sp.procedure_code,
-            _mods(sp.modifiers), sp.original_procedure_code, _mods(sp.original_modifiers),
-            sp.revenue_code, money[sp.charge or ZERO], money[sp.paid_amount or ZERO],
+    return (sp_id, cp_id, position, n if (qualifier := sp.procedure_qualifier) is None
+            else qualifier, n if (code := sp.procedure_code) is None else code,
+            _mods(sp.modifiers, n), n if (original := sp.original_procedure_code) is None
+            else original, _mods(sp.original_modifiers, n),
+            n if (revenue := sp.revenue_code) is None else revenue,
+            money[sp.charge or ZERO], money[sp.paid_amount or ZERO],
             enc.quantity[sp.units], day[sp.service_date or sp.service_start_date],
             day[sp.service_end_date], control,
-            _remarks(r.code for r in remarks if r.qualifier == "HE") if remarks else None)
+            (_remarks(r.code for r in remarks if r.qualifier == "HE") or n) if remarks else n)
 
 
 def add_adjustment_values(out: list[Row], adjustments: list[PaymentAdjustment], cp_id: int,
@@ -169,8 +178,9 @@ def add_adjustment_values(out: list[Row], adjustments: list[PaymentAdjustment], 
     """Append the :data:`ADJUSTMENT_COLUMNS` of CAS triplets (2100 claim level, or 2110
     line level with ``sp_id``) to ``out``."""
     money, quantity = enc.money, enc.quantity
+    line = enc.null if sp_id is None else sp_id
     for a in adjustments:
-        out.append((cp_id, sp_id, a.group_code or "", a.reason_code or "",
+        out.append((cp_id, line, a.group_code or "", a.reason_code or "",
                     money[a.amount or ZERO], quantity[a.quantity]))
 
 
@@ -178,9 +188,12 @@ def provider_adjustment_values(remittance: Remittance, remittance_id: int,
                                enc: Encoders) -> Iterator[Row]:
     """The :data:`PROVIDER_ADJUSTMENT_COLUMNS`: one per PLB03/05/... triplet."""
     position = 0
+    n = enc.null
     for plb in remittance.provider_adjustments:
         for item in plb.adjustments:
             position += 1
-            yield (remittance_id, position, plb.provider_identifier,
-                   enc.day[plb.fiscal_period_date], item.reason_code or "", item.reference,
+            yield (remittance_id, position,
+                   n if plb.provider_identifier is None else plb.provider_identifier,
+                   enc.day[plb.fiscal_period_date], item.reason_code or "",
+                   n if item.reference is None else item.reference,
                    enc.money[item.amount or ZERO])
