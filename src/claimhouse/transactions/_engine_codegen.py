@@ -13,9 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from claimhouse.transactions._engine_def import ElementDef, RepeatDef
+from claimhouse.transactions._engine_def import ElementDef, RepeatDef, SegmentDef
 
 Extractor = Callable[[list[str], str], dict[str, Any]]
+Handler = Callable[[list[Any], list[str], str], None]
 
 
 class Partial(Exception):
@@ -212,3 +213,42 @@ def compile_repeat_handler(elements: list[ElementDef], rep: RepeatDef, attr: str
         lines, "handler", {"_cls": cls, "_sub": rep.item_cls})
     return fn
 
+
+def segment_handler(seg: SegmentDef) -> Handler:
+    """The compiled handler of one segment definition."""
+    if seg.target == "self":
+        return compile_single_handler(seg.elements, seg.index, None)
+    if seg.target == "object":
+        return compile_single_handler(seg.elements, seg.index, seg.attr or "")
+    if seg.repeat is None:
+        return compile_item_handler(seg.elements, seg.attr or "", seg.cls)
+    own = {e.field for e in seg.elements}
+    if seg.repeat.list_attr is not None or not own & {e.field for e in seg.repeat.elements}:
+        return compile_repeat_handler(seg.elements, seg.repeat, seg.attr or "", seg.cls)
+    return _list_handler(seg, compile_extractor(seg.elements)[0])
+
+
+def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, Any]]
+                  ) -> Handler:
+    """A flattening repeat whose groups reuse a field name of the segment's own elements
+    (no shipped map does): each group's item gets the shared values, then its own, as
+    keyword arguments (a clash raises ``TypeError``, as it always did)."""
+    rep, attr, cls = seg.repeat, seg.attr or "", seg.cls
+    assert rep is not None
+    groups = [compile_extractor(rep.elements, rep.start - 1 + k * rep.size)[0]
+              for k in range(rep.max)]
+    start, size = rep.start, rep.size
+
+    def on_flat(frame: list[Any], els: list[str], sep: str) -> None:
+        shared = outer(els, sep)
+        items = []
+        for ex in groups[:(len(els) - start + size - 1) // size]:
+            g = ex(els, sep)
+            if g:
+                items.append(cls(**shared, **g))
+        lst = frame[1].get(attr)
+        if lst is None:
+            frame[1][attr] = items
+        else:
+            lst.extend(items)
+    return on_flat

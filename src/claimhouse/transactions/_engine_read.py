@@ -14,15 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from claimhouse.errors import X12Error
-from claimhouse.transactions._engine_codegen import (
-    Duplicate,
-    Partial,
-    compile_extractor,
-    compile_item_handler,
-    compile_repeat_handler,
-    compile_single_handler,
-)
+from claimhouse.errors import UnitTooLongError, X12Error
+from claimhouse.transactions._engine_codegen import Duplicate, Partial
+from claimhouse.transactions._engine_codegen import segment_handler as _handler
 from claimhouse.transactions._engine_def import (
     EXTRA_FIELD,
     STAND_IN,
@@ -38,64 +32,6 @@ did not convert but the rest was mapped, ``ValueError`` when nothing was mapped.
 
 
 _BAD = (ValueError, ArithmeticError)
-
-
-def _handler(seg: SegmentDef) -> Handler:
-    if seg.target == "self":
-        return compile_single_handler(seg.elements, seg.index, None)
-    if seg.target == "object":
-        return compile_single_handler(seg.elements, seg.index, seg.attr or "")
-    if seg.repeat is None:
-        return compile_item_handler(seg.elements, seg.attr or "", seg.cls)
-    own = {e.field for e in seg.elements}
-    if seg.repeat.list_attr is not None or not own & {e.field for e in seg.repeat.elements}:
-        return compile_repeat_handler(seg.elements, seg.repeat, seg.attr or "", seg.cls)
-    return _list_handler(seg, compile_extractor(seg.elements)[0])
-
-
-def _list_handler(seg: SegmentDef, outer: Callable[[list[str], str], dict[str, Any]]
-                  ) -> Handler:
-    """A list segment becomes an item (or, with a repeat, items) whole, or raises
-    ``ValueError`` and becomes an extra."""
-    rep, attr, cls = seg.repeat, seg.attr or "", seg.cls
-    assert rep is not None
-    groups = [compile_extractor(rep.elements, rep.start - 1 + k * rep.size)[0]
-              for k in range(rep.max)]
-    if rep.list_attr is None:
-        start, size = rep.start, rep.size
-
-        def on_flat(frame: list[Any], els: list[str], sep: str) -> None:
-            shared = outer(els, sep)
-            items = []
-            for ex in groups[:(len(els) - start + size - 1) // size]:
-                g = ex(els, sep)
-                if g:
-                    items.append(cls(**shared, **g))
-            lst = frame[1].get(attr)
-            if lst is None:
-                frame[1][attr] = items
-            else:
-                lst.extend(items)
-        return on_flat
-    sub_attr, sub_cls = rep.list_attr, rep.item_cls
-    assert sub_cls is not None
-    first, step = rep.start, rep.size
-
-    def on_nested(frame: list[Any], els: list[str], sep: str) -> None:
-        kw = outer(els, sep)
-        # only the repeats the segment has (an HI with 2 of its 12 composites: 2 calls)
-        subs = [sub_cls(**g) for g in (ex(els, sep) for ex in
-                                       groups[:max(0, (len(els) - first + step - 1) // step)])
-                if g]
-        if subs:
-            kw[sub_attr] = subs
-        item = cls(**kw)
-        lst = frame[1].get(attr)
-        if lst is None:
-            frame[1][attr] = [item]
-        else:
-            lst.append(item)
-    return on_nested
 
 
 @dataclass(slots=True)
@@ -294,7 +230,12 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
     stack: list[list[Any]] = [[root, {}, {}, set()]]
     frame = stack[0]
     table = root.table
+    count = 0  # segments since the last streaming unit opened (or since the start)
+    unit: tuple[str, int] = ("the transaction set", 0)
     for seg in segments:
+        count += 1
+        if count > MAX_UNIT_SEGMENTS:
+            _too_long(seg, unit, location)
         els = seg[0]
         d = table.get(els[0])
         if d is None:
@@ -338,6 +279,9 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             table = frame[0].table
         opens = chosen.opens
         if opens is not None:
+            if opens.stream:
+                count = 1
+                unit = (f"loop {opens.ldef.loop_id}", seg[1])
             table = opens.table
             frame = [opens, {}, {}, set()]
             stack.append(frame)
@@ -356,6 +300,22 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
                 findings.append(_bad_value(seg, location))
     yield from _close(stack, len(stack) - 1, stream, None)
     yield Streamed(build_model(root, stack[0][1], stack[0][2], _where(None)), ())
+
+
+MAX_UNIT_SEGMENTS = 250_000
+"""Segments one streaming unit (an 835 claim payment with its service lines, an 837 claim
+or HL level) may have; counted from the segment that opens it (before the first one, from
+the start of the set). The guides bound a claim far below this (999 service lines in an
+835 2100, 50 or 999 in an 837 2300); a hostile file of a million segments in one claim
+stops here instead of holding them all in memory."""
+
+
+def _too_long(seg: Segment, unit: tuple[str, int], location: Location | None) -> None:
+    start = f" (opened at segment {unit[1]})" if unit[1] else ""
+    raise UnitTooLongError(f"segment {seg[1]}: {unit[0]}{start} has more than "
+                           f"{MAX_UNIT_SEGMENTS} segments; the transaction set is not read "
+                           "past it", source=location.file if location else None,
+                           offset=seg[2])
 
 
 def _extra(frame: list[Any], els: list[str], sep: str) -> None:
