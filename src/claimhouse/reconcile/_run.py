@@ -2,11 +2,17 @@
 
 1. Claim payments with no claim yet (new, or unmatched before) are joined to the claims
    carrying their patient control number (one query a chunk) and matched by
-   :func:`choose_claim`; a claim that gains one becomes dirty.
+   :func:`choose_claim`; a claim that gains one becomes dirty, and the match is kept in
+   memory until step 2 settles that claim.
 2. Every dirty claim (new, replaced, voided or newly paid) is settled from scratch from
-   all its postings (:func:`settle`), read for a whole chunk of claims by a few joins, and
-   what changed is written back: the claim's state and amounts, each posting's
-   disposition, each service payment's line.
+   all its postings (:func:`settle`), read for a whole chunk of claims by a few queries,
+   and what changed is written back: the claim's state and amounts, each posting's
+   disposition (with its claim and rule when step 1 matched it: one write of the row),
+   each service payment's line. A run stopped between the steps leaves those payments
+   unmatched; the next run matches them again.
+
+Each chunk's writes run in a background writer (:mod:`._pipeline`) while the next chunk
+is read and decided.
 3. PLB triplets not yet linked are linked to the claim their PLB03-2 reference names
    (patient control number, else payer claim control number CLP07).
 
@@ -33,6 +39,7 @@ from claimhouse.reconcile._pipeline import ChunkWriter
 from claimhouse.reconcile._settle import settle
 from claimhouse.reconcile._views import (
     Codec,
+    Pending,
     dirty_claims,
     id_filter,
     unmatched_with_candidates,
@@ -84,8 +91,8 @@ def reconcile(store: Store, *, clock: Clock = _now) -> RunSummary:
                 "ANALYZE claims, service_lines, claim_payments, service_payments, "
                 "adjustments, match_records")
     with gc_paused():
-        _match_claims(store, summary, clock)
-        _settle_dirty(store, summary, clock)
+        pending = _match_claims(store, summary, clock)
+        _settle_dirty(store, summary, clock, pending)
         _link_plb(store, summary, clock)
     with store.session() as session:
         session.execute(update(ReconcileRunRow).where(ReconcileRunRow.id == run_id).values(
@@ -135,38 +142,43 @@ def _latest_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
     return latest
 
 
-def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> None:
+def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
     """Every claim payment without a claim, joined to its candidates by PCN, is matched
-    by :func:`choose_claim`; matched ones make their claim dirty, unmatched ones are
-    recorded (once) as unmatched remits."""
+    by :func:`choose_claim`; matched ones make their claim dirty and are returned by
+    claim (their row is written when the claim is settled), unmatched ones are recorded
+    (once) as unmatched remits."""
     after = 0
+    pending: Pending = {}
     with ChunkWriter(store) as writer:
         while True:
             with store.session() as session:
                 batch = unmatched_with_candidates(session.connection(), after, CHUNK)
             if not batch:
-                return
+                return pending
             after = batch[-1][0].key
             decisions = [(choose_claim(p, candidates), p.patient_control_number)
                          for p, candidates in batch]
-            matched = [(d.claim, d.rule, d.posting) for d, _ in decisions
-                       if d.claim is not None]
-            unmatched = [(d, pcn) for d, pcn in decisions if d.claim is None]
-            writer.submit(_matched_writes(summary, matched, unmatched, clock()))
+            dirty: set[int] = set()
+            unmatched = []
+            for d, pcn in decisions:
+                if d.claim is None:
+                    unmatched.append((d, pcn))
+                    continue
+                pending.setdefault(d.claim, []).append((d.posting or 0, d.rule))
+                dirty.add(d.claim)
+            writer.submit(_matched_writes(summary, sorted(dirty), unmatched, clock()))
             summary.payments_examined += len(batch)
-            summary.payments_matched += len(matched)
+            summary.payments_matched += len(decisions) - len(unmatched)
 
 
-def _matched_writes(summary: RunSummary, matched: list[tuple[Any, ...]],
+def _matched_writes(summary: RunSummary, dirty: list[int],
                     unmatched: list[tuple[Decision, str]], when: datetime
                     ) -> Callable[[Session], None]:
-    """One matched chunk's writes, to run in the writer's transaction: each payment's
-    claim and rule, its claim made dirty, an unmatched payment's decision (once)."""
+    """One matched chunk's writes, to run in the writer's transaction: the claims that
+    gained a payment made dirty, an unmatched payment's rule and decision (once)."""
     def write(session: Session) -> None:
         conn = session.connection()
-        if matched:
-            _write_back(session, "matched", matched)
-            dirty = sorted({int(m[0]) for m in matched})
+        if dirty:
             codec = Codec.of(conn)  # rewrite only the rows not dirty already
             conn.exec_driver_sql(
                 f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
@@ -188,7 +200,8 @@ _SQLITE_WRITES = {
     "claim_payments": "UPDATE claim_payments SET disposition = ? WHERE id = ?",
     "service_payments": "UPDATE service_payments SET service_line_id = ?, match_rule = ? "
                         "WHERE id = ?",
-    "matched": "UPDATE claim_payments SET claim_id = ?, match_rule = ? WHERE id = ?",
+    "linked": "UPDATE claim_payments SET claim_id = ?, match_rule = ?, disposition = ? "
+              "WHERE id = ?",
     "states": "INSERT INTO match_records (run_id, decided_at, patient_control_number, level, "
               "claim_id, decision, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 }
@@ -201,13 +214,13 @@ _COLUMNS = {
     "service_lines": ("paid_amount", "id"),
     "claim_payments": ("disposition", "id"),
     "service_payments": ("service_line_id", "match_rule", "id"),
-    "matched": ("claim_id", "match_rule", "id"),
+    "linked": ("claim_id", "match_rule", "disposition", "id"),
     "states": ("run_id", "decided_at", "patient_control_number", "level", "claim_id",
                "decision", "rule", "reason"),
 }
 _TABLES = {"claims": ClaimRow, "service_lines": ServiceLineRow,
            "claim_payments": ClaimPaymentRow, "service_payments": ServicePaymentRow,
-           "matched": ClaimPaymentRow, "states": MatchRecordRow}
+           "linked": ClaimPaymentRow, "states": MatchRecordRow}
 
 
 def _same(value: Any) -> Any:
@@ -251,8 +264,10 @@ def _write_back(session: Session, what: str, rows: list[tuple[Any, ...]]) -> Non
         bulk_update(session, _TABLES[what], dicts)
 
 
-def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
-    """Settle the dirty claims chunk by chunk; write back only what changed, and one
+def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pending
+                  ) -> None:
+    """Settle the dirty claims chunk by chunk; write back only what changed (and each
+    payment matched by this run: its claim, rule and disposition in one write), and one
     ``state`` decision per claim (with the evidence) unless it repeats the last one."""
     after = 0
     sqlite = store.backend == "sqlite"
@@ -261,7 +276,7 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
     with ChunkWriter(store) as writer:
         while True:
             with store.session() as session:
-                chunk = dirty_claims(session.connection(), after, CHUNK)
+                chunk = dirty_claims(session.connection(), after, CHUNK, pending)
                 if chunk is None:
                     return
                 ids = [c.key for c in chunk.claims]
@@ -270,12 +285,14 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
             claim_rows: list[tuple[Any, ...]] = []
             line_rows: list[tuple[Any, ...]] = []
             posting_rows: list[tuple[Any, ...]] = []
+            linked_rows: list[tuple[Any, ...]] = []
             paid_line_rows: list[tuple[Any, ...]] = []
             records: list[tuple[Any, ...]] = []
             when = _stored_time(store, clock())
             run_id = summary.run_id
             postings, line_paid = chunk.postings, chunk.line_paid
             disposition, paid_line = chunk.disposition, chunk.paid_line
+            linked = chunk.linked
             for claim in chunk.claims:
                 key = claim.key
                 result = settle(claim, postings.get(key, ()))
@@ -288,7 +305,10 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                     if line_paid.get(ln.key) != stored:
                         line_rows.append((stored, ln.key))
                 for k, v in result.dispositions.items():
-                    if disposition.get(k) != v:
+                    link = linked.get(k)
+                    if link is not None:
+                        linked_rows.append((*link, v, k))
+                    elif disposition.get(k) != v:
                         posting_rows.append((v, k))
                 for k, (line, rule) in result.paid_lines.items():
                     if paid_line.get(k) != (line, rule):
@@ -298,14 +318,14 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock) -> None:
                     records.append((
                         run_id, when, claim.patient_control_number, state.level, key,
                         state.decision, state.rule, state.reason))
-            writer.submit(_settled_writes(claim_rows, line_rows, posting_rows,
+            writer.submit(_settled_writes(claim_rows, line_rows, posting_rows, linked_rows,
                                           paid_line_rows, records))
             summary.decisions += len(records)
             summary.claims_settled += len(ids)
 
 
 def _settled_writes(claim_rows: list[tuple[Any, ...]], line_rows: list[tuple[Any, ...]],
-                    posting_rows: list[tuple[Any, ...]],
+                    posting_rows: list[tuple[Any, ...]], linked_rows: list[tuple[Any, ...]],
                     paid_line_rows: list[tuple[Any, ...]],
                     records: list[tuple[Any, ...]]) -> Callable[[Session], None]:
     """One settled chunk's writes, to run in the writer's transaction."""
@@ -313,6 +333,7 @@ def _settled_writes(claim_rows: list[tuple[Any, ...]], line_rows: list[tuple[Any
         _write_back(session, "claims", claim_rows)
         _write_back(session, "service_lines", line_rows)
         _write_back(session, "claim_payments", posting_rows)
+        _write_back(session, "linked", linked_rows)
         _write_back(session, "service_payments", paid_line_rows)
         _write_back(session, "states", records)
     return write

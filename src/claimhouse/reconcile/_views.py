@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -179,11 +179,20 @@ class ClaimChunk:
     line_paid: dict[int, Any]
     """Each line's paid amount as the database holds it (SQLite: cents)."""
     paid_line: dict[int, tuple[int | None, str | None]]
+    linked: dict[int, tuple[int, str]] = field(default_factory=dict)
+    """Postings matched by this run and not yet written: id -> (claim id, claim rule)."""
 
 
-def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
+Pending = dict[int, list[tuple[int, str]]]
+"""Claim payments this run matched, by claim id: (posting id, claim rule) each. Their row
+is written once, when the claim is settled (claim, rule and disposition together)."""
+
+
+def dirty_claims(conn: Connection, after: int, limit: int,
+                 pending: Pending | None = None) -> ClaimChunk | None:
     """The next ``limit`` dirty claims (id > ``after``) with their 2400 lines, and every
-    posting matched to them with its remittance's payer and 2110s.
+    posting matched to them with its remittance's payer and 2110s: those the store links
+    to them, and those ``pending`` names (taken out of it).
 
     The views hold what :func:`settle` reads and no more: claims without their dates and
     other payers (claim matching reads those), postings without their CLP03, statement
@@ -218,11 +227,24 @@ def dirty_claims(conn: Connection, after: int, limit: int) -> ClaimChunk | None:
         total_charge=money[h[4]], lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
         for h in heads]
     span = id_filter("cp.claim_id", ids)
-    heads_cp = [r for r in fetch_all(conn,
+    if pending:
+        for claim_id in ids:
+            for cp_id, rule in pending.pop(claim_id, ()):
+                chunk.linked[cp_id] = (claim_id, rule)
+    if chunk.linked:
+        span = (f"({span} OR cp.id IN "
+                f"({', '.join(str(int(i)) for i in sorted(chunk.linked))}))")
+    linked = chunk.linked
+    heads_cp = []
+    for r in fetch_all(conn,
         "SELECT cp.id, cp.claim_id, cp.position, cp.status_code, cp.paid_amount, "
         "cp.patient_responsibility, cp.payer_claim_control_number, cp.remittance_id, "
-        f"cp.disposition, cp.match_rule FROM claim_payments cp WHERE {span}")
-        if r[1] in wanted]
+        f"cp.disposition, cp.match_rule FROM claim_payments cp WHERE {span}"):
+        link = linked.get(r[0])
+        if link is not None:  # its claim and rule as matched now (the row holds neither)
+            r = (r[0], link[0], *r[2:9], link[1])
+        if r[1] in wanted:
+            heads_cp.append(r)
     if not heads_cp:
         return chunk
     mine = {r[0] for r in heads_cp}
