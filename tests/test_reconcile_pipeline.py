@@ -1,18 +1,19 @@
 """The reconcile engine's background chunk writer, on SQLite and PostgreSQL: chunks commit
 in the order submitted, each in its own transaction; the first failure rolls its chunk
 back, drops every later chunk and is raised in the caller; a caller's own failure is not
-masked and what it queued before is still written."""
+masked and what it queued before is still written. Its read-ahead: every item in order,
+the producer's error raised in the caller, an early stop closes the producer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from claimhouse.reconcile._pipeline import ChunkWriter
+from claimhouse.reconcile._pipeline import ChunkWriter, Prefetch
 from claimhouse.store import Store, open_store
 from claimhouse.store._tables import ReconcileRunRow
 from tests.conftest_pg import db_url as db_url
@@ -66,3 +67,34 @@ def test_caller_failure_is_not_masked_and_queued_chunks_are_written(db_url: str)
         raise KeyError("the caller's own error")
     assert _written(store) == [1, 2]
     store.close()
+
+
+def test_prefetch_yields_every_item_in_order_and_raises_the_producers_error() -> None:
+    def items() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("read failed")
+
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="read failed"), Prefetch(items) as reader:
+        seen.extend(reader)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_prefetch_closed_early_stops_the_producer_and_closes_it() -> None:
+    produced: list[int] = []
+    closed: list[bool] = []
+
+    def items() -> Iterator[int]:
+        try:
+            for n in range(1000):
+                produced.append(n)
+                yield n
+        finally:
+            closed.append(True)
+
+    with Prefetch(items) as reader:
+        for n in reader:
+            if n == 2:
+                break
+    assert closed == [True]
+    assert len(produced) < 10  # one item ahead (plus the one waiting), not all 1000

@@ -15,16 +15,19 @@ A chunk's reads never depend on an earlier chunk's writes: each phase walks ids 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
 from claimhouse.store import Store
 
 Work = Callable[[Session], None]
+T = TypeVar("T")
 
 
 class ChunkWriter:
@@ -80,3 +83,60 @@ class ChunkWriter:
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
+
+
+_END = object()
+
+
+class Prefetch(Generic[T]):
+    """Iterate ``produce()`` one item ahead, in a background thread: while the caller
+    works on item k, item k+1 is already being read (the database steps release the
+    GIL). An error in ``produce`` is raised in the caller where it would have been;
+    :meth:`close` (or leaving the ``with`` block) stops the producer early."""
+
+    def __init__(self, produce: Callable[[], Iterator[T]]) -> None:
+        self._produce = produce
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="claimhouse-reconcile-reader",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        items = self._produce()
+        try:
+            for item in items:
+                if self._stop.is_set():
+                    return
+                self._queue.put((item, None))
+        except BaseException as exc:  # handed to the caller's thread
+            self._queue.put((_END, exc))
+            return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator's sessions end in this thread
+        self._queue.put((_END, None))
+
+    def __iter__(self) -> Iterator[T]:
+        while True:
+            item, error = self._queue.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a producer waiting to put
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+
+    def __enter__(self) -> Prefetch[T]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -25,7 +25,7 @@ reconciling twice adds nothing and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,9 +35,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._match import Decision, choose_claim
-from claimhouse.reconcile._pipeline import ChunkWriter
+from claimhouse.reconcile._model import Posting, SubmittedClaim
+from claimhouse.reconcile._pipeline import ChunkWriter, Prefetch
 from claimhouse.reconcile._settle import settle
 from claimhouse.reconcile._views import (
+    ClaimChunk,
     Codec,
     Pending,
     dirty_claims,
@@ -147,15 +149,20 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
     by :func:`choose_claim`; matched ones make their claim dirty and are returned by
     claim (their row is written when the claim is settled), unmatched ones are recorded
     (once) as unmatched remits."""
-    after = 0
     pending: Pending = {}
-    with ChunkWriter(store) as writer:
+
+    def batches() -> Iterator[list[tuple[Posting, list[SubmittedClaim]]]]:
+        after = 0
         while True:
             with store.session() as session:
                 batch = unmatched_with_candidates(session.connection(), after, CHUNK)
             if not batch:
-                return pending
+                return
             after = batch[-1][0].key
+            yield batch
+
+    with ChunkWriter(store) as writer, Prefetch(batches) as reader:
+        for batch in reader:
             decisions = [(choose_claim(p, candidates), p.patient_control_number)
                          for p, candidates in batch]
             dirty: set[int] = set()
@@ -169,6 +176,7 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
             writer.submit(_matched_writes(summary, sorted(dirty), unmatched, clock()))
             summary.payments_examined += len(batch)
             summary.payments_matched += len(decisions) - len(unmatched)
+    return pending
 
 
 def _matched_writes(summary: RunSummary, dirty: list[int],
@@ -269,19 +277,24 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pend
     """Settle the dirty claims chunk by chunk; write back only what changed (and each
     payment matched by this run: its claim, rule and disposition in one write), and one
     ``state`` decision per claim (with the evidence) unless it repeats the last one."""
-    after = 0
     sqlite = store.backend == "sqlite"
     money = cents if sqlite else _same
     day = iso if sqlite else _same
-    with ChunkWriter(store) as writer:
+
+    def chunks() -> Iterator[tuple[ClaimChunk, dict[int, tuple[str, str, str]]]]:
+        after = 0
         while True:
             with store.session() as session:
                 chunk = dirty_claims(session.connection(), after, CHUNK, pending)
                 if chunk is None:
                     return
-                ids = [c.key for c in chunk.claims]
-                after = ids[-1]
-                latest = _latest_states(session, ids)
+                after = chunk.claims[-1].key
+                latest = _latest_states(session, [c.key for c in chunk.claims])
+            yield chunk, latest
+
+    with ChunkWriter(store) as writer, Prefetch(chunks) as reader:
+        for chunk, latest in reader:
+            ids = [c.key for c in chunk.claims]
             claim_rows: list[tuple[Any, ...]] = []
             line_rows: list[tuple[Any, ...]] = []
             posting_rows: list[tuple[Any, ...]] = []
