@@ -256,3 +256,31 @@ def test_a_busy_worker_keeps_its_lease(tmp_path: Path, postgres: PostgresServer)
             engine.dispose()
     assert not thread.is_alive()
     assert results[0].accepted == 1 and results[0].errors == 0
+
+
+def test_a_worker_killed_without_a_report_is_an_error_not_a_hang(
+        tmp_path: Path, postgres: PostgresServer) -> None:
+    """Both workers SIGKILL themselves at their first step (the crash tests' fault hook):
+    run_workers reports two errors instead of waiting for their reports for ever. Run as
+    a process with a timeout, so the old hang fails the test instead of stopping it."""
+    import os
+    import subprocess
+    import sys
+
+    url = postgres.create_database()
+    drop = _pg_drop(tmp_path / "drop", url)
+    for n in range(4):
+        (drop / "inbox" / f"f{n}.x12").write_bytes(interchange(600 + n))
+    env = {**os.environ, "CLAIMHOUSE_BATCH_KILL_AT_STEP": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from claimhouse.batch._workers import run_workers; "
+         "s = run_workers(sys.argv[1], 2); print(s.errors, s.files, *s.error_messages)",
+         str(drop)], env=env, capture_output=True, text=True, timeout=HANG, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("2 0 2 worker(s) died without a report"), proc.stdout
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        states = Counter(conn.execute(select(jobs.c.state)).scalars())
+    engine.dispose()
+    assert states == {"claimed": 2, "pending": 2}  # each died holding one: kept for later
+    assert len(list((drop / "inbox").iterdir())) == 4
