@@ -90,6 +90,10 @@ def _pair_reversal(rev: Posting, current: list[Posting]) -> tuple[Posting | None
     return None, "no-payment-to-reverse"
 
 
+_LINE_RULES = {how: line_rule(how) for how in range(-1, 5)}
+"""The rule name of each :func:`fit_lines` outcome."""
+
+
 def _order(p: Posting) -> tuple[date, str, int, int]:
     return p.order
 
@@ -129,8 +133,10 @@ def settle(claim: SubmittedClaim, postings: Sequence[Posting], *,
     paid_lines = out.paid_lines
     line_paid = out.line_paid
     for p in ordered:
+        if not p.lines:
+            continue
         for paid, found, how in fit_lines(p, claim):
-            rule = line_rule(how)
+            rule = _LINE_RULES[how]
             line_rules[rule] = line_rules.get(rule, 0) + 1
             if found is None:
                 paid_lines[paid.key] = (None, rule)
@@ -179,8 +185,12 @@ def _state(claim: SubmittedClaim, ordered: list[Posting], current: list[Posting]
     if not current:
         out.unaccounted = claim.total_charge - out.paid
         return REVERSED
-    top = max(payer_level(p, claim) for p in current)
-    last = [p for p in current if payer_level(p, claim) == top]
+    if len(current) == 1:
+        last = current
+    else:
+        levels = [payer_level(p, claim) for p in current]
+        top = max(levels)
+        last = [p for p, level in zip(current, levels, strict=True) if level == top]
     contractual = patient = ZERO
     for p in last:
         cas_contractual, cas_patient = p.cas_sums()
