@@ -205,7 +205,9 @@ def _providers(owner: DClaim | DLine | DOtherPayer,
     out: list[Provider] = []
     for roles, attr in slots:
         value = getattr(owner, attr)
-        for d in value if isinstance(value, list) else [value]:
+        if not value:  # None or an empty list: the usual case
+            continue
+        for d in value if isinstance(value, list) else (value,):
             if d is not None:
                 out.append(provider(d, roles.split()[0]))
     return out
@@ -270,32 +272,50 @@ def _int_pointers(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isascii() and v.isdigit()]  # not e.g. '\xb3'
 
 
-def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
-    """2400 with 2410, 2420x and 2430."""
+def service_line(d: DLine, kind: ClaimKind, note_code: str | None = None,
+                 slots: tuple[tuple[str, str], ...] | None = None) -> ServiceLine:
+    """2400 with 2410, 2420x and 2430. ``note_code`` and ``slots`` are ``kind``'s usual NTE
+    code and line provider slots (looked up here when not given; a claim passes them once
+    for all its lines: an Enum-keyed lookup costs a Python-level hash)."""
+    if note_code is None:
+        note_code = _NOTE_CODE[kind]
+    if slots is None:
+        slots = LINE_PROVIDER_SLOTS[kind]
     proc = (Procedure(d.proc_code, d.proc_qualifier or "HC", list(d.modifiers[:4]),
                       d.proc_description) if d.proc_code else None)
     if proc is None and d.revenue_code is None:
         proc = Procedure("")  # malformed line: keep it, visibly empty
-    served = next((x for x in d.dates if x.qualifier == "472"), None)
-    start, end, _ = parse_period(served.format, served.value) if served else (None, None, None)
     extras = list(d.extra_segments)
     other_dates = []
-    for x in d.dates:
-        if x is served and start is not None:
-            continue
-        s0, e0, t0 = parse_period(x.format, x.value)
-        if s0 is None:  # unreadable or a bare time: kept as it came
-            extras.append(raw("DTP", x.qualifier, x.format, x.value))
-        else:
-            other_dates.append(ClaimDate(x.qualifier or "", s0, e0, t0))
-    named = {"6R": _first(d.refs, "6R"), "G1": _first(d.refs, "G1")}
-    other_refs = [Reference(r.qualifier or "", r.value or "") for r in d.refs
-                  if r is not named.get(r.qualifier or "")]
-    amounts = [LineAmount(a.qualifier or "", a.amount) for a in d.amounts
-               if a.amount is not None]
-    extras += [raw("AMT", a.qualifier) for a in d.amounts if a.amount is None]
-    extras += [raw("NTE", n.code, n.text) for n in d.notes[1:]]
-    note = d.notes[0] if d.notes else None
+    start = end = None
+    if d.dates:  # (most loops leave most lists empty: no generator for those)
+        served = next((x for x in d.dates if x.qualifier == "472"), None)
+        if served:
+            start, end, _ = parse_period(served.format, served.value)
+        for x in d.dates:
+            if x is served and start is not None:
+                continue
+            s0, e0, t0 = parse_period(x.format, x.value)
+            if s0 is None:  # unreadable or a bare time: kept as it came
+                extras.append(raw("DTP", x.qualifier, x.format, x.value))
+            else:
+                other_dates.append(ClaimDate(x.qualifier or "", s0, e0, t0))
+    other_refs: list[Reference] = []
+    control = prior = None
+    if d.refs:
+        named = {"6R": _first(d.refs, "6R"), "G1": _first(d.refs, "G1")}
+        other_refs = [Reference(r.qualifier or "", r.value or "") for r in d.refs
+                      if r is not named.get(r.qualifier or "")]
+        control, prior = _ref(d.refs, "6R"), _ref(d.refs, "G1")
+    amounts: list[LineAmount] = []
+    if d.amounts:
+        amounts = [LineAmount(a.qualifier or "", a.amount) for a in d.amounts
+                   if a.amount is not None]
+        extras += [raw("AMT", a.qualifier) for a in d.amounts if a.amount is None]
+    note = None
+    if d.notes:
+        extras += [raw("NTE", n.code, n.text) for n in d.notes[1:]]
+        note = d.notes[0]
     drug = None
     if d.drug is not None:
         g = d.drug
@@ -306,15 +326,16 @@ def service_line(d: DLine, kind: ClaimKind) -> ServiceLine:
         charge=_zero(d.charge), procedure=proc, revenue_code=d.revenue_code,
         line_number=d.line_number, unit_basis=d.unit_basis, units=d.units,
         unit_rate=d.unit_rate, non_covered_charge=d.non_covered,
-        place_of_service=d.place_of_service, diagnosis_pointers=_int_pointers(d.pointers),
+        place_of_service=d.place_of_service,
+        diagnosis_pointers=_int_pointers(d.pointers) if d.pointers else [],
         emergency=d.emergency, epsdt=d.epsdt, family_planning=d.family_planning,
         copay_exempt=d.copay_exempt, oral_cavity=list(d.oral_cavity), prosthesis=d.prosthesis,
         teeth=[Tooth(t.number or "", list(t.surfaces), t.qualifier or "JP") for t in d.teeth],
         service_date=start, service_date_end=end,
-        line_item_control_number=_ref(d.refs, "6R"), prior_authorization=_ref(d.refs, "G1"),
+        line_item_control_number=control, prior_authorization=prior,
         note=note.text if note else None,
-        note_code=note.code if note and note.code != _NOTE_CODE[kind] else None, drug=drug,
-        providers=_providers(d, LINE_PROVIDER_SLOTS[kind]),
+        note_code=note.code if note and note.code != note_code else None, drug=drug,
+        providers=_providers(d, slots),
         adjudications=[_adjudication(a) for a in d.adjudications], other_dates=other_dates,
         amounts=amounts, other_references=other_refs, extra_segments=extras)
 
@@ -328,11 +349,12 @@ def claim(d: DClaim, kind: ClaimKind, bp: BillingProvider, sub: Subscriber, pay:
           pat: Patient | None) -> Claim:
     """One 2300 loop with its context resolved onto it."""
     institutional = kind is ClaimKind.INSTITUTIONAL
+    note_code, slots = _NOTE_CODE[kind], LINE_PROVIDER_SLOTS[kind]
     c = Claim(
         patient_control_number=d.patient_control_number or "",
         total_charge=d.total_charge if d.total_charge is not None else _ZERO,
         billing_provider=bp, subscriber=sub, payer=pay,
-        service_lines=[service_line(line, kind) for line in d.lines],
+        service_lines=[service_line(line, kind, note_code, slots) for line in d.lines],
         place_of_service=d.facility_code or "", facility_code_qualifier=d.facility_qualifier or "",
         frequency_code=d.frequency_code or "", patient=pat,
         provider_signature=None if institutional else d.provider_signature,
