@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from claimhouse.reconcile._pipeline import ChunkWriter, Prefetch
 from claimhouse.store import Store, open_store
-from claimhouse.store._tables import ReconcileRunRow
+from claimhouse.store._tables import ClaimRow, ReconcileRunRow
 from tests.conftest_pg import db_url as db_url
 from tests.conftest_pg import postgres as postgres
 
@@ -69,18 +70,21 @@ def test_caller_failure_is_not_masked_and_queued_chunks_are_written(db_url: str)
     store.close()
 
 
-def test_prefetch_yields_every_item_in_order_and_raises_the_producers_error() -> None:
+def test_prefetch_yields_every_item_in_order_and_raises_the_producers_error(
+        tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "claimhouse.db"))
     def items() -> Iterator[int]:
         yield from range(5)
         raise ValueError("read failed")
 
     seen: list[int] = []
-    with pytest.raises(ValueError, match="read failed"), Prefetch(items) as reader:
+    with pytest.raises(ValueError, match="read failed"), Prefetch(store, items) as reader:
         seen.extend(reader)
     assert seen == [0, 1, 2, 3, 4]
 
 
-def test_prefetch_closed_early_stops_the_producer_and_closes_it() -> None:
+def test_prefetch_closed_early_stops_the_producer_and_closes_it(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "claimhouse.db"))
     produced: list[int] = []
     closed: list[bool] = []
 
@@ -92,9 +96,29 @@ def test_prefetch_closed_early_stops_the_producer_and_closes_it() -> None:
         finally:
             closed.append(True)
 
-    with Prefetch(items) as reader:
+    with Prefetch(store, items) as reader:
         for n in reader:
             if n == 2:
                 break
     assert closed == [True]
     assert len(produced) < 10  # one item ahead (plus the one waiting), not all 1000
+
+
+def test_in_memory_sqlite_runs_inline_and_reconciles(tmp_path: Path) -> None:
+    """An in-memory SQLite database is one per connection/thread: the reader and writer
+    run in the caller there, and reconcile still ends in the workload's truth."""
+    from claimhouse.reconcile import reconcile
+    from claimhouse.store._load import add_claims, add_remittances
+    from claimhouse.testing._workload import CASES, generate_workload
+
+    store = open_store("sqlite:///:memory:")
+    work = generate_workload(len(CASES) * 2)
+    with store.session() as s:
+        add_claims(s, work.all_claims())
+        add_remittances(s, work.remittances)
+    summary = reconcile(store)
+    assert summary.claims_settled == len(work.claims)
+    with store.session() as s:
+        states = dict(s.execute(select(ClaimRow.patient_control_number, ClaimRow.state)).all())
+    assert states == {pcn: t.state for pcn, t in work.expected.items()}
+    store.close()

@@ -11,6 +11,9 @@ failed chunk's transaction rolls back and no later chunk is written.
 
 A chunk's reads never depend on an earlier chunk's writes: each phase walks ids upwards
 (``id > after``), and what a chunk writes belongs to its own claims and payments.
+
+Where each thread would see a database of its own (an in-memory SQLite database: one
+connection per thread, or one shared connection), both run inline in the caller instead.
 """
 
 from __future__ import annotations
@@ -23,11 +26,18 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from claimhouse.store import Store
 
 Work = Callable[[Session], None]
 T = TypeVar("T")
+
+
+def threads_share_the_database(store: Store) -> bool:
+    """Whether connections opened by other threads reach the same database (not so for
+    pools that keep one connection per thread or a single one: in-memory SQLite)."""
+    return not isinstance(store.engine.pool, (SingletonThreadPool, StaticPool))
 
 
 class ChunkWriter:
@@ -38,9 +48,11 @@ class ChunkWriter:
         self._store = store
         self._queue: queue.Queue[Work | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
+        self._inline = not threads_share_the_database(store)
         self._thread = threading.Thread(target=self._run, name="claimhouse-reconcile-writer",
                                         daemon=True)
-        self._thread.start()
+        if not self._inline:
+            self._thread.start()
 
     def _run(self) -> None:
         while True:
@@ -62,6 +74,10 @@ class ChunkWriter:
     def submit(self, work: Work) -> None:
         """Queue ``work`` (waits while another chunk is already waiting)."""
         self._raise()
+        if self._inline:
+            with self._store.session() as session:
+                work(session)
+            return
         self._queue.put(work)
 
     def close(self) -> None:
@@ -89,18 +105,20 @@ _END = object()
 
 
 class Prefetch(Generic[T]):
-    """Iterate ``produce()`` one item ahead, in a background thread: while the caller
-    works on item k, item k+1 is already being read (the database steps release the
-    GIL). An error in ``produce`` is raised in the caller where it would have been;
+    """Iterate ``produce()`` (reading ``store``) one item ahead, in a background thread:
+    while the caller works on item k, item k+1 is already being read (the database steps
+    release the GIL). An error in ``produce`` is raised in the caller where it would have been;
     :meth:`close` (or leaving the ``with`` block) stops the producer early."""
 
-    def __init__(self, produce: Callable[[], Iterator[T]]) -> None:
+    def __init__(self, store: Store, produce: Callable[[], Iterator[T]]) -> None:
         self._produce = produce
+        self._inline = inline = not threads_share_the_database(store)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="claimhouse-reconcile-reader",
                                         daemon=True)
-        self._thread.start()
+        if not inline:
+            self._thread.start()
 
     def _run(self) -> None:
         items = self._produce()
@@ -119,6 +137,9 @@ class Prefetch(Generic[T]):
         self._queue.put((_END, None))
 
     def __iter__(self) -> Iterator[T]:
+        if self._inline:
+            yield from self._produce()
+            return
         while True:
             item, error = self._queue.get()
             if error is not None:
@@ -129,6 +150,8 @@ class Prefetch(Generic[T]):
 
     def close(self) -> None:
         self._stop.set()
+        if self._inline:
+            return
         while self._thread.is_alive():  # unblock a producer waiting to put
             with contextlib.suppress(queue.Empty):
                 self._queue.get(timeout=0.05)

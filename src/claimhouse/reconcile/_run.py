@@ -161,7 +161,7 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
             after = batch[-1][0].key
             yield batch
 
-    with ChunkWriter(store) as writer, Prefetch(batches) as reader:
+    with ChunkWriter(store) as writer, Prefetch(store, batches) as reader:
         for batch in reader:
             decisions = [(choose_claim(p, candidates), p.patient_control_number)
                          for p, candidates in batch]
@@ -292,7 +292,7 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pend
                 latest = _latest_states(session, [c.key for c in chunk.claims])
             yield chunk, latest
 
-    with ChunkWriter(store) as writer, Prefetch(chunks) as reader:
+    with ChunkWriter(store) as writer, Prefetch(store, chunks) as reader:
         for chunk, latest in reader:
             ids = [c.key for c in chunk.claims]
             claim_rows: list[tuple[Any, ...]] = []
