@@ -12,7 +12,7 @@ come out as SQLAlchemy's (``IntegrityError`` ...), without the parameters (PHI).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,9 +183,13 @@ def bulk_update(session: Session, table: Any, rows: Rows) -> None:
 
 
 def insert_rows(session: Session, table: Any, columns: Sequence[str],
-                rows: Sequence[tuple[Any, ...]]) -> None:
-    """INSERT tuples whose values are already in stored form (see :class:`Encoders`)."""
-    if not rows:
+                rows: Iterable[tuple[Any, ...]]) -> None:
+    """INSERT tuples whose values are already in stored form (see :class:`Encoders`).
+
+    ``rows`` may be a generator: PostgreSQL's COPY then takes each row as it is made, so
+    the server inserts (and runs its foreign-key checks) while Python builds the next
+    rows; SQLite gets them as a list first."""
+    if isinstance(rows, Sequence) and not rows:
         return
     conn = session.connection()
     name = table.__tablename__
@@ -194,7 +198,9 @@ def insert_rows(session: Session, table: Any, columns: Sequence[str],
         if conn.dialect.name == "postgresql":
             _copy(raw, name, columns, rows)
         else:
-            _sqlite_insert(raw, name, _sqlite_values(table.__table__, columns), rows)
+            rows = rows if isinstance(rows, Sequence) else list(rows)
+            if rows:
+                _sqlite_insert(raw, name, _sqlite_values(table.__table__, columns), rows)
     except conn.dialect.loaded_dbapi.Error as exc:
         raise _wrapped(exc, f"INSERT INTO {name}", conn.dialect) from exc
 
@@ -270,7 +276,7 @@ def _sqlite_insert(raw: Any, name: str, values: dict[str, str],
 
 
 def _copy(raw: Any, table: str, columns: Sequence[str],
-          rows: Sequence[tuple[Any, ...]]) -> None:
+          rows: Iterable[tuple[Any, ...]]) -> None:
     """PostgreSQL COPY ... FROM STDIN on the connection's own transaction."""
     with raw.cursor() as cur, cur.copy(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

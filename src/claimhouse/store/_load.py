@@ -15,7 +15,7 @@ files, in bulk (ids reserved up front, row tuples built straight from the models
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -158,14 +158,17 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
     new = list(fresh.values())
     ids = reserve_ids(session, ClaimRow, len(new))
     tail = new_claim_tail(enc)
-    rows = []
-    # A claim's row and its lines in one pass: its objects are still in the CPU cache for
-    # the lines (100,000 claims' objects are far beyond it; each pass misses on each one).
-    for claim, claim_id in zip(new, ids, strict=True):
-        rows.append((claim_id, *claim_values(claim, kind, submitted_on, file_id,
-                                             claim_document, enc), *tail))
-        add_line_values(lines, claim, claim_id, enc)
-    insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, rows)
+
+    def rows() -> Iterator[Row]:
+        """The new claims' rows; each also files its lines' rows: one pass, while the
+        claim's objects are still in the CPU cache (100,000 claims' objects are far beyond
+        it), and on PostgreSQL while the server takes the claims (see insert_rows)."""
+        for claim, claim_id in zip(new, ids, strict=True):
+            yield (claim_id, *claim_values(claim, kind, submitted_on, file_id,
+                                           claim_document, enc), *tail)
+            add_line_values(lines, claim, claim_id, enc)
+
+    insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, rows())
     insert_rows(session, ServiceLineRow, LINE_COLUMNS, lines)
     counts.claims_added += len(ids)
     known = {pcn for pcn, _ in existing}
@@ -237,20 +240,24 @@ def _add_payment_chunk(session: Session, chunk: list[ClaimPayment], rem_id: int,
     cp_ids = reserve_ids(session, ClaimPaymentRow, len(chunk))
     sp_ids = iter(reserve_ids(session, ServicePaymentRow,
                               sum(len(cp.service_lines) for cp in chunk)))
-    payments: list[Row] = []
     lines: list[Row] = []
     adjustments: list[Row] = []  # the chunk's claim-level CAS, then its line-level CAS
     line_adjustments: list[Row] = []
-    for i, (cp, cp_id) in enumerate(zip(chunk, cp_ids, strict=True)):
-        payments.append(claim_payment_values(cp, cp_id, rem_id, start + i + 1, enc))
-        if cp.adjustments:
-            add_adjustment_values(adjustments, cp.adjustments, cp_id, None, enc)
-        for position, sp in enumerate(cp.service_lines, start=1):
-            sp_id = next(sp_ids)
-            lines.append(service_payment_values(sp, sp_id, cp_id, position, enc))
-            if sp.adjustments:
-                add_adjustment_values(line_adjustments, sp.adjustments, cp_id, sp_id, enc)
-    insert_rows(session, ClaimPaymentRow, CLAIM_PAYMENT_COLUMNS, payments)
+
+    def payments() -> Iterator[Row]:
+        """The 2100 rows; building each also files its 2110 and CAS rows (one pass over
+        the models; on PostgreSQL while the server takes the 2100 rows, see insert_rows)."""
+        for i, (cp, cp_id) in enumerate(zip(chunk, cp_ids, strict=True)):
+            yield claim_payment_values(cp, cp_id, rem_id, start + i + 1, enc)
+            if cp.adjustments:
+                add_adjustment_values(adjustments, cp.adjustments, cp_id, None, enc)
+            for position, sp in enumerate(cp.service_lines, start=1):
+                sp_id = next(sp_ids)
+                lines.append(service_payment_values(sp, sp_id, cp_id, position, enc))
+                if sp.adjustments:
+                    add_adjustment_values(line_adjustments, sp.adjustments, cp_id, sp_id, enc)
+
+    insert_rows(session, ClaimPaymentRow, CLAIM_PAYMENT_COLUMNS, payments())
     insert_rows(session, ServicePaymentRow, SERVICE_PAYMENT_COLUMNS, lines)
     insert_rows(session, AdjustmentRow, ADJUSTMENT_COLUMNS, adjustments + line_adjustments)
 
