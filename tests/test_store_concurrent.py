@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,18 +36,28 @@ def files(work: Workload, tmp_path_factory: pytest.TempPathFactory) -> WorkloadF
     return write_workload(work, tmp_path_factory.mktemp("x12"), claims_per_file=10)
 
 
+def _at_once(commands: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Run ``commands`` as processes at once; their exit codes and output. The output goes
+    to files, not pipes: a process blocked on a full pipe that the test reads only after
+    the other one ends could hold a database lock the other one waits for."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = [(Path(tmp) / f"{i}.out", Path(tmp) / f"{i}.err") for i in range(len(commands))]
+        procs = []
+        for args, (out, err) in zip(commands, logs, strict=True):
+            with out.open("wb") as o, err.open("wb") as e:
+                procs.append(subprocess.Popen(args, stdout=o, stderr=e, env=env))
+        for proc in procs:
+            proc.wait(timeout=600)  # bounds a hang only
+        return [(proc.returncode, out.read_text(), err.read_text())
+                for proc, (out, err) in zip(procs, logs, strict=True)]
+
+
 def _loaders(paths: list[Path], db: str, n: int = 2) -> list[tuple[int, str, str]]:
     """Start ``n`` processes loading ``paths`` into ``db`` at once; their exit codes and
     output."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     args = [sys.executable, "-c", LOADER, "load", *map(str, paths), "--db", db]
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(n)]
-    out = []
-    for proc in procs:
-        stdout, stderr = proc.communicate(timeout=600)
-        out.append((proc.returncode, stdout, stderr))
-    return out
+    return _at_once([args] * n)
 
 
 def test_same_files_loaded_by_two_processes_at_once(db_url: str, work: Workload,
@@ -81,15 +92,11 @@ def test_overlapping_files_loaded_at_once(db_url: str, work: Workload,
     the 837s, in opposite orders): every claim stored once, no error."""
     store = open_store(db_url)  # migrated first: this test is about the claims
     store.close()
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     forward = [sys.executable, "-c", LOADER, "load", *map(str, files.claims), "--db", db_url]
     backward = [sys.executable, "-c", LOADER, "load", *map(str, files.claims[::-1]),
                 "--db", db_url]
-    procs = [subprocess.Popen(a, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=env) for a in (forward, backward)]
-    for proc in procs:
-        _, stderr = proc.communicate(timeout=600)
-        assert proc.returncode == 0, stderr[-2000:]
+    for code, _stdout, stderr in _at_once([forward, backward]):
+        assert code == 0, stderr[-2000:]
     store = open_store(db_url)
     with store.session() as s:
         assert s.execute(select(func.count()).select_from(ClaimRow)).scalar_one() == \
