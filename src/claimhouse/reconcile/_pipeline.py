@@ -1,13 +1,14 @@
-"""Writing one chunk's results while the next chunk is read and decided.
+"""Reading the next chunk and writing the previous one while this one is decided.
 
 The engine reads a chunk (claims, their postings), decides it in Python, then writes the
-results; the database does most of the writing without the GIL (SQLite steps and
-PostgreSQL COPY release it). :class:`ChunkWriter` runs each chunk's writes in its own
-transaction on a second connection, in one background thread, so the next chunk is read
-and settled meanwhile. At most one chunk waits to be written (memory stays bounded by two
-chunks), chunks commit in the order submitted, and the first failure is raised in the
-caller at its next :meth:`ChunkWriter.submit` or at :meth:`ChunkWriter.close`; the
-failed chunk's transaction rolls back and no later chunk is written.
+results; the database does much of the reading and writing without the GIL (SQLite steps,
+PostgreSQL's own process). :class:`Prefetch` reads one chunk ahead in a background
+thread; :class:`ChunkWriter` runs each chunk's writes in its own transaction on another
+connection, in a second background thread. At most one chunk waits on each side (memory
+stays bounded by a few chunks), chunks commit in the order submitted, and the first
+failure is raised in the caller at its next :meth:`ChunkWriter.submit` or at
+:meth:`ChunkWriter.close`; the failed chunk's transaction rolls back and no later chunk
+is written.
 
 A chunk's reads never depend on an earlier chunk's writes: each phase walks ids upwards
 (``id > after``), and what a chunk writes belongs to its own claims and payments.

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +46,7 @@ from claimhouse.reconcile._views import (
     id_filter,
     unmatched_with_candidates,
 )
+from claimhouse.reconcile._writes import cents, iso, same, stored_time, write_back
 from claimhouse.store import Store
 from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused
 from claimhouse.store._tables import (
@@ -54,10 +55,7 @@ from claimhouse.store._tables import (
     MatchRecordRow,
     ProviderAdjustmentRow,
     ReconcileRunRow,
-    ServiceLineRow,
-    ServicePaymentRow,
 )
-from claimhouse.store._types import CENT
 
 CHUNK = 10_000
 Clock = Callable[[], datetime]
@@ -201,85 +199,14 @@ def _matched_writes(summary: RunSummary, dirty: list[int],
     return write
 
 
-_SQLITE_WRITES = {
-    "claims": "UPDATE claims SET state = ?, paid_amount = ?, patient_responsibility = ?, "
-              "adjusted_amount = ?, last_paid_on = ?, dirty = 0 WHERE id = ?",
-    "service_lines": "UPDATE service_lines SET paid_amount = ? WHERE id = ?",
-    "claim_payments": "UPDATE claim_payments SET disposition = ? WHERE id = ?",
-    "service_payments": "UPDATE service_payments SET service_line_id = ?, match_rule = ? "
-                        "WHERE id = ?",
-    "linked": "UPDATE claim_payments SET claim_id = ?, match_rule = ?, disposition = ? "
-              "WHERE id = ?",
-    "states": "INSERT INTO match_records (run_id, decided_at, patient_control_number, level, "
-              "claim_id, decision, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-}
-"""The engine's bulk writes on SQLite, one executemany each over tuples made ready for
-the driver (cents, ISO dates) as the rows are decided: no dict and no conversion pass."""
-
-_COLUMNS = {
-    "claims": ("state", "paid_amount", "patient_responsibility", "adjusted_amount",
-               "last_paid_on", "id"),
-    "service_lines": ("paid_amount", "id"),
-    "claim_payments": ("disposition", "id"),
-    "service_payments": ("service_line_id", "match_rule", "id"),
-    "linked": ("claim_id", "match_rule", "disposition", "id"),
-    "states": ("run_id", "decided_at", "patient_control_number", "level", "claim_id",
-               "decision", "rule", "reason"),
-}
-_TABLES = {"claims": ClaimRow, "service_lines": ServiceLineRow,
-           "claim_payments": ClaimPaymentRow, "service_payments": ServicePaymentRow,
-           "linked": ClaimPaymentRow, "states": MatchRecordRow}
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def cents(value: Decimal) -> int:
-    """Money as SQLite stores it (``Money``): integer cents, exact."""
-    scaled = value * 100
-    whole = int(scaled)
-    return whole if whole == scaled else int(value.quantize(CENT).scaleb(2))
-
-
-def iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _stored_time(store: Store, when: datetime) -> Any:
-    """``when`` as the driver takes it for ``match_records.decided_at`` (SQLite: the
-    column type's text form, computed once for a whole chunk of records)."""
-    dialect = store.engine.dialect
-    process = MatchRecordRow.__table__.c.decided_at.type.dialect_impl(dialect) \
-        .bind_processor(dialect)
-    return process(when) if process is not None and store.backend == "sqlite" else when
-
-
-def _write_back(session: Session, what: str, rows: list[tuple[Any, ...]]) -> None:
-    """Write ``rows`` (tuples in the order of ``_COLUMNS[what]``)."""
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_SQLITE_WRITES[what], rows)
-        return
-    columns = _COLUMNS[what]
-    extra = {"dirty": False} if what == "claims" else {}
-    dicts = [dict(zip(columns, r, strict=True), **extra) for r in rows]
-    if what == "states":
-        bulk_insert(session, _TABLES[what], dicts)
-    else:
-        bulk_update(session, _TABLES[what], dicts)
-
-
 def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pending
                   ) -> None:
     """Settle the dirty claims chunk by chunk; write back only what changed (and each
     payment matched by this run: its claim, rule and disposition in one write), and one
     ``state`` decision per claim (with the evidence) unless it repeats the last one."""
     sqlite = store.backend == "sqlite"
-    money = cents if sqlite else _same
-    day = iso if sqlite else _same
+    money = cents if sqlite else same
+    day = iso if sqlite else same
 
     def chunks() -> Iterator[tuple[ClaimChunk, dict[int, tuple[str, str, str]]]]:
         after = 0
@@ -301,7 +228,7 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pend
             linked_rows: list[tuple[Any, ...]] = []
             paid_line_rows: list[tuple[Any, ...]] = []
             records: list[tuple[Any, ...]] = []
-            when = _stored_time(store, clock())
+            when = stored_time(store, clock())
             run_id = summary.run_id
             postings, line_paid = chunk.postings, chunk.line_paid
             disposition, paid_line = chunk.disposition, chunk.paid_line
@@ -343,12 +270,12 @@ def _settled_writes(claim_rows: list[tuple[Any, ...]], line_rows: list[tuple[Any
                     records: list[tuple[Any, ...]]) -> Callable[[Session], None]:
     """One settled chunk's writes, to run in the writer's transaction."""
     def write(session: Session) -> None:
-        _write_back(session, "claims", claim_rows)
-        _write_back(session, "service_lines", line_rows)
-        _write_back(session, "claim_payments", posting_rows)
-        _write_back(session, "linked", linked_rows)
-        _write_back(session, "service_payments", paid_line_rows)
-        _write_back(session, "states", records)
+        write_back(session, "claims", claim_rows)
+        write_back(session, "service_lines", line_rows)
+        write_back(session, "claim_payments", posting_rows)
+        write_back(session, "linked", linked_rows)
+        write_back(session, "service_payments", paid_line_rows)
+        write_back(session, "states", records)
     return write
 
 
