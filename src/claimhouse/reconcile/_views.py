@@ -6,7 +6,7 @@ with hand-written SQL and plain value decoding (no ORM, no per-value type proces
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,7 +47,6 @@ def _same(value: Any) -> Any:
 
 _CENTS = _Decoded(_from_cents, 500_000)
 _DAYS = _Decoded(date.fromisoformat, 100_000)
-_AS_IS = _Decoded(_same, 0)  # PostgreSQL returns Decimal and date already
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +54,17 @@ class Codec:
     """How one backend returns money and dates: SQLite integer cents and ISO text,
     PostgreSQL ``Decimal`` and ``date`` already."""
 
-    money: Mapping[Any, Any]
-    day: Mapping[Any, Any]
+    money: Callable[[Any], Any]
+    day: Callable[[Any], Any]
     true: str
     false: str
 
     @staticmethod
     def of(conn: Connection) -> Codec:
         if conn.dialect.name == "sqlite":
-            return Codec(_CENTS, _DAYS, "1", "0")
-        return Codec(_AS_IS, _AS_IS, "true", "false")
+            # a cache hit is a dict lookup from C, no Python frame
+            return Codec(_CENTS.__getitem__, _DAYS.__getitem__, "1", "0")
+        return Codec(_same, _same, "true", "false")
 
 
 def _mods(value: str | None) -> tuple[str, ...]:
@@ -136,7 +136,7 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             "FROM service_payments sp JOIN claim_payments cp ON cp.id = sp.claim_payment_id "
             f"WHERE {span} GROUP BY sp.claim_payment_id"):
         if first is not None:
-            first, last = day[first], day[last]
+            first, last = day(first), day(last)
             dates[cp_id] = (first,) if last == first else (first, last)
     rows = fetch_all(conn,
             f"SELECT {POSTING_COLUMNS}, {CLAIM_COLUMNS} FROM claim_payments cp "
@@ -152,8 +152,8 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             last_key = r[0]
             candidates = []
             out.append((Posting(
-                r[0], r[1], r[2], money[r[3]], ZERO, remittance[r[6]][0],
-                statement_from=day[r[4]], statement_to=day[r[5]],
+                r[0], r[1], r[2], money(r[3]), ZERO, remittance[r[6]][0],
+                statement_from=day(r[4]), statement_to=day(r[5]),
                 service_dates=dates.get(r[0], ())), candidates))
         claim_id = r[7]
         if claim_id is not None:
@@ -161,9 +161,9 @@ def unmatched_with_candidates(conn: Connection, after: int, limit: int
             if claim is None:
                 claim = claims[claim_id] = SubmittedClaim(
                     key=claim_id, patient_control_number=r[8], payer_id=r[9],
-                    payer_name=r[10], total_charge=money[r[11]],
+                    payer_name=r[10], total_charge=money(r[11]),
                     other_payer_ids=frozenset(r[14].split(",")) if r[14] else frozenset(),
-                    service_from=day[r[12]], service_to=day[r[13]])
+                    service_from=day(r[12]), service_to=day(r[13]))
             candidates.append(claim)
     return out
 
@@ -219,12 +219,12 @@ def dirty_claims(conn: Connection, after: int, limit: int,
             f"WHERE {id_filter('claim_id', ids)} ORDER BY claim_id, id"):
         if claim_id in wanted:
             lines[claim_id].append(SubmittedLine(
-                key, position, money[charge], code,
-                _MODS[mods], revenue, day[dos], lic))
+                key, position, money(charge), code,
+                _MODS[mods], revenue, day(dos), lic))
             line_paid[key] = paid  # as stored: compared with what would be written
     chunk.claims = [SubmittedClaim(
         key=h[0], patient_control_number=h[1], payer_id=h[2], payer_name=h[3],
-        total_charge=money[h[4]], lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
+        total_charge=money(h[4]), lines=tuple(lines.get(h[0], ())), voided=h[5] == "8")
         for h in heads]
     span = id_filter("cp.claim_id", ids)
     if pending:
@@ -257,7 +257,7 @@ def dirty_claims(conn: Connection, after: int, limit: int,
             "sum(CASE WHEN group_code = 'PR' THEN amount ELSE 0 END) "
             f"FROM adjustments WHERE {span} GROUP BY claim_payment_id"):
         if cp_id in mine:
-            totals[cp_id] = (money[contractual] or ZERO, money[patient] or ZERO)
+            totals[cp_id] = (money(contractual) or ZERO, money(patient) or ZERO)
     paid_lines: dict[int, list[PaidLine]] = defaultdict(list)
     paid_line = chunk.paid_line
     for (sp_id, cp_id, charge, paid, code, mods, ocode, omods, revenue, dos, lic,
@@ -268,9 +268,9 @@ def dirty_claims(conn: Connection, after: int, limit: int,
             f"WHERE {span} ORDER BY claim_payment_id, id"):
         if cp_id in mine:
             paid_lines[cp_id].append(PaidLine(
-                sp_id, 0, money[charge],
-                money[paid], code, _MODS[mods], ocode,
-                _MODS[omods], revenue, day[dos], lic))
+                sp_id, 0, money(charge),
+                money(paid), code, _MODS[mods], ocode,
+                _MODS[omods], revenue, day(dos), lic))
             paid_line[sp_id] = (line_id, rule)
     remittance = _remittance_payers(conn, sorted({r[7] for r in heads_cp}))
     no_cas = (ZERO, ZERO)
@@ -279,8 +279,8 @@ def dirty_claims(conn: Connection, after: int, limit: int,
          rule) in heads_cp:
         payer_ids, paid_on, trace = remittance[remit_id]
         postings[claim_id].append(Posting(
-            cp_id, "", status, ZERO, money[paid], payer_ids,
-            money[patient], icn, day[paid_on], trace, position,
+            cp_id, "", status, ZERO, money(paid), payer_ids,
+            money(patient), icn, day(paid_on), trace, position,
             lines=tuple(paid_lines.get(cp_id, ())), match_rule=rule,
             cas_totals=totals.get(cp_id, no_cas)))
         disposition[cp_id] = disp
