@@ -2,8 +2,9 @@
 
 On SQLite one literal ``executemany`` per kind of write, over tuples made ready as the
 rows are decided (integer cents, ISO dates): no dict and no conversion pass per row. On
-PostgreSQL the same tuples go through :func:`~claimhouse.store._bulk.bulk_update` /
-:func:`~claimhouse.store._bulk.bulk_insert` (COPY).
+PostgreSQL the same tuples (``Decimal``, ``date``) go to
+:func:`~claimhouse.store._bulk.update_rows` / :func:`~claimhouse.store._bulk.insert_rows`
+(COPY).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from claimhouse.store import Store
-from claimhouse.store._bulk import bulk_insert, bulk_update
+from claimhouse.store._bulk import insert_rows, update_rows
 from claimhouse.store._tables import (
     ClaimPaymentRow,
     ClaimRow,
@@ -87,9 +88,10 @@ def write_back(session: Session, what: str, rows: list[tuple[Any, ...]]) -> None
         conn.exec_driver_sql(SQLITE_WRITES[what], rows)
         return
     columns = COLUMNS[what]
-    extra = {"dirty": False} if what == "claims" else {}
-    dicts = [dict(zip(columns, r, strict=True), **extra) for r in rows]
     if what == "states":
-        bulk_insert(session, TABLES[what], dicts)
-    else:
-        bulk_update(session, TABLES[what], dicts)
+        insert_rows(session, TABLES[what], columns, rows)
+        return
+    if what == "claims":  # settled: no longer dirty
+        columns = (*columns[:-1], "dirty", "id")
+        rows = [(*r[:-1], False, r[-1]) for r in rows]
+    update_rows(session, TABLES[what], columns[:-1], rows)
