@@ -162,6 +162,26 @@ def fetch_all(session_or_conn: Any, sql: str) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
+def fetch_in(session: Session, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` whose ``IN ({})`` takes each of ``values`` (text or numbers),
+    500 to a statement, straight from the driver (no statement compiled per call)."""
+    conn = session.connection()
+    raw: Any = conn.connection.dbapi_connection
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    out: list[tuple[Any, ...]] = []
+    cursor = raw.cursor()
+    try:
+        for start in range(0, len(values), 500):
+            part = list(values[start:start + 500])
+            cursor.execute(sql.format(", ".join([mark] * len(part))), part)
+            out += cursor.fetchall()
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(exc, sql, conn.dialect) from exc
+    finally:
+        cursor.close()
+    return out
+
+
 def bulk_insert(session: Session, table: Any, rows: Rows) -> None:
     """INSERT every row (dicts with the same keys), values through each column type's
     bind processor (Money is cents on SQLite)."""

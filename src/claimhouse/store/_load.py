@@ -27,6 +27,7 @@ from claimhouse.models._remittance_claim import ClaimPayment
 from claimhouse.store._bulk import (
     Encoders,
     encoders,
+    fetch_in,
     gc_paused,
     insert_rows,
     reserve_ids,
@@ -116,10 +117,9 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
                      enc: Encoders) -> LoadCounts:
     keys = [(c.patient_control_number, c.payer.id) for c in claims]
     existing = {(pcn, payer): (claim_id, frequency) for pcn, payer, claim_id, frequency in
-                session.execute(select(ClaimRow.patient_control_number, ClaimRow.payer_id,
-                                       ClaimRow.id, ClaimRow.frequency_code)
-                                .where(ClaimRow.patient_control_number.in_(
-                                    {k[0] for k in keys})))}
+                fetch_in(session, "SELECT patient_control_number, payer_id, id, "
+                         "frequency_code FROM claims WHERE patient_control_number IN ({})",
+                         sorted({k[0] for k in keys}))}
     fresh: dict[tuple[str, str], Claim] = {}
     replaced: dict[int, Claim] = {}
     counts = LoadCounts()
