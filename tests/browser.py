@@ -33,6 +33,10 @@ import pytest
 ARTIFACTS = Path(__file__).parent / "artifacts"
 """Where screenshots go by default (git-ignored)."""
 
+HANG_MS = 120_000
+"""Playwright waits (launch, navigation, clicks, screenshots) bound a hang only: a loaded CI
+machine may need far more than the 30 s default."""
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -81,7 +85,8 @@ class Chromium:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        self._browser = self._pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                                 timeout=HANG_MS)
         self._page: Any = None
 
     def open(
@@ -97,6 +102,7 @@ class Chromium:
         if self._page is not None:
             self._page.close()
         page = self._browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(HANG_MS)  # bounds a hang only (Playwright's default: 30 s)
         self._page = page
         rendered = RenderedPage(page=page, text="")
 

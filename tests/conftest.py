@@ -7,6 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, never speed: no per-example wall-clock deadline (200 ms by
+# default) and no too-slow health check, which a loaded CI machine would trip at random.
+settings.register_profile("claimhouse", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("claimhouse")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

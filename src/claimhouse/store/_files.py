@@ -6,7 +6,7 @@ That transaction holds the store lock from its start (PostgreSQL advisory lock, 
 in several processes at once loads one file at a time, so the same file (or two files
 with the same claims) loaded concurrently ends up once, reported ``duplicate``, without
 an error. On SQLite a loader waits for another's transaction up to the busy timeout
-(30 s).
+(120 s).
 
 The file row carries the sha256, the first interchange's sender (ISA05/ISA06), receiver
 (ISA07/ISA08) and control number (ISA13), the transaction kinds, received/processed
