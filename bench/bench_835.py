@@ -27,7 +27,7 @@ from claimhouse.x12 import EnvelopeReader
 
 BENCH = Path(__file__).resolve().parent
 SIZES_MB = [int(x) for x in os.environ.get("BENCH_835_SIZES", "1,10,100").split(",")]
-RSS_MB = [int(x) for x in os.environ.get("BENCH_835_RSS", "50,500").split(",")]
+RSS_MB = [int(x) for x in os.environ.get("BENCH_835_RSS", "50,1000").split(",")]
 PYX12_MB = float(os.environ.get("BENCH_835_PYX12_MB", "0.5"))
 
 _STREAM_CODE = """
