@@ -53,6 +53,25 @@ def test_created_and_migrated_on_first_use(db_url: str) -> None:
     again.close()
 
 
+def test_database_errors_never_quote_bound_values(db_url: str, tmp_path: Path) -> None:
+    """A driver error's text (logged, reported, re-raised) names the statement, not the
+    values bound to it: those are patient data."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from claimhouse.batch._tables import make_engine
+
+    store = open_store(db_url)
+    try:
+        for engine in (store.engine, make_engine(f"sqlite:///{tmp_path / 'journal.db'}")):
+            with engine.connect() as conn, pytest.raises(SQLAlchemyError) as err:
+                conn.execute(text("INSERT INTO no_such_table VALUES (:name)"),
+                             {"name": "QQQPHIXSMITH"})
+            assert "QQQPHIX" not in str(err.value) and "no_such_table" in str(err.value)
+    finally:
+        store.close()
+
+
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "p.db"))
     with store.engine.connect() as conn:

@@ -48,7 +48,7 @@ def _sqlite_durable(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for the journal: SQLite in WAL mode with full synchronous commits."""
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)  # errors never quote row values
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_durable)
     return engine

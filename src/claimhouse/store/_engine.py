@@ -178,12 +178,13 @@ def open_store(db: str | None = None, *, echo: bool = False) -> Store:
     try:
         if url.startswith("sqlite"):
             prepare_sqlite_file(url)
-            engine = create_engine(url, echo=echo)
+            # hide_parameters: a database error never quotes the row values (PHI)
+            engine = create_engine(url, echo=echo, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             with _sqlite_open_lock(url):
                 migrate(engine)
         else:
-            engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
             migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the {make_url(url).get_backend_name()} database: "
