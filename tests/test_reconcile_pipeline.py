@@ -1,8 +1,9 @@
-"""The reconcile engine's background chunk writer, on SQLite and PostgreSQL: chunks commit
-in the order submitted, each in its own transaction; the first failure rolls its chunk
-back, drops every later chunk and is raised in the caller; a caller's own failure is not
-masked and what it queued before is still written. Its read-ahead: every item in order,
-the producer's error raised in the caller, an early stop closes the producer."""
+"""The reconcile engine's chunk writer, on SQLite (inline) and PostgreSQL (a background
+thread): chunks commit in the order submitted, each in its own transaction; the first
+failure rolls its chunk back, drops every later chunk and is raised in the caller; a
+caller's own failure is not masked and what it queued before is still written. Its
+read-ahead: every item in order, the producer's error raised in the caller, an early stop
+closes the producer."""
 
 from __future__ import annotations
 
@@ -51,9 +52,9 @@ def test_failure_rolls_back_its_chunk_drops_the_rest_and_is_raised(db_url: str) 
     store = open_store(db_url)
     writer = ChunkWriter(store)
     writer.submit(_run_row(1))
-    writer.submit(_run_row(2, fail=True))
     with pytest.raises(RuntimeError, match="chunk 2 failed"):
-        for n in range(3, 6):  # raised at a later submit or at close
+        writer.submit(_run_row(2, fail=True))  # inline (SQLite): raised here
+        for n in range(3, 6):  # in the background: raised at a later submit or at close
             writer.submit(_run_row(n))
         writer.close()
     assert _written(store) == [1]
@@ -71,8 +72,8 @@ def test_caller_failure_is_not_masked_and_queued_chunks_are_written(db_url: str)
 
 
 def test_prefetch_yields_every_item_in_order_and_raises_the_producers_error(
-        tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "claimhouse.db"))
+        db_url: str) -> None:
+    store = open_store(db_url)
     def items() -> Iterator[int]:
         yield from range(5)
         raise ValueError("read failed")
@@ -83,8 +84,8 @@ def test_prefetch_yields_every_item_in_order_and_raises_the_producers_error(
     assert seen == [0, 1, 2, 3, 4]
 
 
-def test_prefetch_closed_early_stops_the_producer_and_closes_it(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "claimhouse.db"))
+def test_prefetch_closed_early_stops_the_producer_and_closes_it(db_url: str) -> None:
+    store = open_store(db_url)
     produced: list[int] = []
     closed: list[bool] = []
 

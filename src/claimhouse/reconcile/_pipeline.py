@@ -13,8 +13,9 @@ is written.
 A chunk's reads never depend on an earlier chunk's writes: each phase walks ids upwards
 (``id > after``), and what a chunk writes belongs to its own claims and payments.
 
-Where each thread would see a database of its own (an in-memory SQLite database: one
-connection per thread, or one shared connection), both run inline in the caller instead.
+Both run in background threads on PostgreSQL only (:func:`in_background`); on SQLite,
+and wherever each thread would see a database of its own (in-memory SQLite: one
+connection per thread, or one shared connection), they run inline in the caller.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ def threads_share_the_database(store: Store) -> bool:
     return not isinstance(store.engine.pool, (SingletonThreadPool, StaticPool))
 
 
+def in_background(store: Store) -> bool:
+    """Whether reading and writing run in background threads: on PostgreSQL, whose server
+    does the work in its own processes while the threads wait on the socket without the
+    GIL. Not on SQLite, where the database work runs inside this process: measured at
+    100k claims on an idle two-core machine, the threads fought over the GIL (wall
+    14.4-15.0 s inline, 16.8-17.4 s threaded; CPU 14 s against 20-21 s)."""
+    return store.backend == "postgresql" and threads_share_the_database(store)
+
+
 class ChunkWriter:
     """A background writer: :meth:`submit` a function of a session; it runs in a
     transaction of its own (committed on success) after the chunks submitted before it."""
@@ -49,7 +59,7 @@ class ChunkWriter:
         self._store = store
         self._queue: queue.Queue[Work | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
-        self._inline = not threads_share_the_database(store)
+        self._inline = not in_background(store)
         self._thread = threading.Thread(target=self._run, name="claimhouse-reconcile-writer",
                                         daemon=True)
         if not self._inline:
@@ -113,7 +123,7 @@ class Prefetch(Generic[T]):
 
     def __init__(self, store: Store, produce: Callable[[], Iterator[T]]) -> None:
         self._produce = produce
-        self._inline = inline = not threads_share_the_database(store)
+        self._inline = inline = not in_background(store)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="claimhouse-reconcile-reader",
