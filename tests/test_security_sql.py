@@ -43,9 +43,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("store/_bulk.py", "temp"): "claimhouse_update_<table name>: " + _IDENT,
     ("store/_bulk.py", "sets"): "'c = v.c' for our column names: " + _IDENT,
     ("store/_bulk.py", "', '.join(columns)"): "column names of our tables: " + _IDENT,
-    ("store/_bulk.py", "', '.join(f'{c} = {ph}' for c in columns)"):
-        "column names, each bound to a DB-API placeholder",
-    ("store/_bulk.py", "ph"): "the DB-API placeholder (%s or ?): values are bound",
+    ("store/_bulk.py", "', '.join(values)"): "column names of our tables (multi-row "
+        "INSERT; each value bound to a placeholder): " + _IDENT,
     ("store/_bulk.py", '", ".join(f"{c} {_sql_type(t, c, conn.dialect)}" for c in names)'):
         "column names and SQL types from our metadata (CREATE TEMP TABLE)",
     ("testing/_postgres.py", "name"):

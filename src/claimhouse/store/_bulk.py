@@ -54,10 +54,9 @@ def reserve_ids(session: Session, table: Any, n: int) -> list[int]:
         return []
     name = table.__tablename__
     if session.get_bind().dialect.name == "postgresql":
-        sequence = _sequence(session, name).replace("'", "''")
         return list(session.execute(  # the sequence named once, not looked up per id
-            text(f"SELECT nextval('{sequence}'::regclass) FROM generate_series(1, :n)"),
-            {"n": n}).scalars())
+            text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"),
+            {"seq": _sequence(session, name), "n": n}).scalars())
     session.execute(text(f"UPDATE {name} SET id = id WHERE 0"))  # take the write lock
     top = session.execute(select(func.coalesce(func.max(table.id), 0))).scalar_one()
     return list(range(int(top) + 1, int(top) + 1 + n))
