@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -162,3 +163,23 @@ def from_json(cls: type[T], data: Any, *, path: str = "") -> T:
     if problems or obj is None:
         raise ModelError(problems or [f"{path or cls.__name__}: invalid"])
     return obj
+
+
+class LazyEncoder:
+    """An encoder of model class ``cls`` that asks ``resolve`` for the real one on its first
+    call: how a generated encoder refers to a class whose own encoder is still being
+    generated (models that contain each other, or themselves)."""
+
+    __slots__ = ("cls", "fn", "resolve")
+
+    def __init__(self, cls: type, resolve: Callable[[type], Callable[[Any], Any]]) -> None:
+        self.cls = cls
+        self.resolve = resolve
+        self.fn: Callable[[Any], Any] | None = None
+
+    def __call__(self, obj: Any) -> Any:
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = self.resolve(self.cls)
+        return fn(obj)
+

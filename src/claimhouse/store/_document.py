@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 
+from claimhouse.models._json import LazyEncoder
+
 Encoder = Callable[[Any], dict[str, Any]]
 _ENCODERS: dict[type, Encoder] = {}
 _BUILDING: set[type] = set()
@@ -55,7 +57,7 @@ def encoder(cls: type) -> Encoder:
     if found is not None:
         return found
     if cls in _BUILDING:  # a model that contains itself: resolved on first call
-        return _Lazy(cls)
+        return LazyEncoder(cls, encoder)
     _BUILDING.add(cls)
     try:
         made = _generate(cls)
@@ -111,21 +113,6 @@ def _generate(cls: type) -> Encoder:
     made: Encoder = env["enc"]
     return made
 
-
-class _Lazy:
-    """Calls the encoder of ``cls``, generated on first call (recursive models)."""
-
-    __slots__ = ("cls", "fn")
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.fn: Encoder | None = None
-
-    def __call__(self, obj: Any) -> dict[str, Any]:
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = encoder(self.cls)
-        return fn(obj)
 
 
 def compact_json(obj: Any) -> str:

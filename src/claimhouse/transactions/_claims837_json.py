@@ -20,6 +20,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Union
 
+from claimhouse.models._json import LazyEncoder
+
 Encoder = Callable[..., dict[str, Any]]
 
 
@@ -59,7 +61,7 @@ def _nested(tp: type) -> Callable[[Any], dict[str, Any]]:
     """The encoder of a nested model class: compiled now (a direct call in the generated
     code), or resolved on first use when ``tp`` is being compiled (a cycle)."""
     if tp in _COMPILING:
-        return _Lazy(tp)
+        return LazyEncoder(tp, encoder_for)
     return encoder_for(tp)
 
 
@@ -125,18 +127,3 @@ def encoder_for(cls: type) -> Encoder:
 def set_factory(factory: Callable[[type], Encoder]) -> None:
     _FACTORY[:] = [factory]
 
-
-class _Lazy:
-    """Resolves a nested class's encoder on first use (classes may refer to each other)."""
-
-    __slots__ = ("cls", "fn")
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.fn: Encoder | None = None
-
-    def __call__(self, obj: Any) -> dict[str, Any]:
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = encoder_for(self.cls)
-        return fn(obj)

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, Union
 
 from claimhouse.models import to_json
+from claimhouse.models._json import LazyEncoder
 
 Encoder = Callable[[Any], dict[str, Any]]
 
@@ -41,7 +42,7 @@ def _nested(cls: type) -> Callable[[Any], dict[str, Any]]:
     """A nested class's encoder: compiled now, so the generated code calls it directly, or
     resolved on first use when ``cls`` is being compiled (classes referring to each other)."""
     if cls in _COMPILING:
-        return _Lazy(cls)
+        return LazyEncoder(cls, json_encoder_for)
     return json_encoder_for(cls)
 
 
@@ -96,18 +97,3 @@ def _compile(cls: type) -> Encoder:
     encoder: Encoder = ns["encode"]
     return encoder
 
-
-class _Lazy:
-    """Resolves a nested class's encoder on first use (classes may refer to each other)."""
-
-    __slots__ = ("cls", "fn")
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.fn: Encoder | None = None
-
-    def __call__(self, obj: Any) -> dict[str, Any]:
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = json_encoder_for(self.cls)
-        return fn(obj)
