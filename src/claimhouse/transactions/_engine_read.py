@@ -189,33 +189,32 @@ class Streamed:
         return id(self.frames[0])
 
 
-def _close(stack: list[list[Any]], n: int, stream: bool, where: Segment | None
-           ) -> Iterator[Streamed]:
-    """Close the ``n`` innermost open loops: build each model and attach it to its parent,
-    or yield it (a streaming unit, when ``stream``)."""
-    for _ in range(n):
-        top = stack.pop()
-        tcl: CompiledLoop = top[0]
-        kw = top[1]
-        if top[2]:
-            obj = build_model(tcl, kw, top[2], _where(where))
+def _close(stack: list[list[Any]], stream: bool, where: Segment | None) -> Streamed | None:
+    """Close the innermost open loop: build its model and attach it to its parent, or
+    return it (a streaming unit, when ``stream``). A plain function, not a generator: it
+    runs for every loop that closes."""
+    top = stack.pop()
+    tcl: CompiledLoop = top[0]
+    kw = top[1]
+    if top[2]:
+        obj = build_model(tcl, kw, top[2], _where(where))
+    else:
+        try:
+            obj = tcl.cls(**kw)
+        except TypeError:
+            obj = build_model(tcl, kw, {}, _where(where))  # raises, saying where
+    if stream and tcl.stream:
+        return Streamed(obj, tuple(stack))
+    parent_kw = stack[-1][1]
+    if tcl.is_list:
+        lst = parent_kw.get(tcl.attr)
+        if lst is None:
+            parent_kw[tcl.attr] = [obj]
         else:
-            try:
-                obj = tcl.cls(**kw)
-            except TypeError:
-                obj = build_model(tcl, kw, {}, _where(where))  # raises, saying where
-        if stream and tcl.stream:
-            yield Streamed(obj, tuple(stack))
-            continue
-        parent_kw = stack[-1][1]
-        if tcl.is_list:
-            lst = parent_kw.get(tcl.attr)
-            if lst is None:
-                parent_kw[tcl.attr] = [obj]
-            else:
-                lst.append(obj)
-        else:
-            parent_kw[tcl.attr] = obj
+            lst.append(obj)
+    else:
+        parent_kw[tcl.attr] = obj
+    return None
 
 
 def _where(seg: Segment | None) -> str:
@@ -253,28 +252,10 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             continue
         up = chosen.up
         if up:
-            for _ in range(up):  # close the loops this segment ends (inline: hot)
-                top = stack.pop()
-                tcl = top[0]
-                if top[2]:
-                    obj = build_model(tcl, top[1], top[2], _where(seg))
-                else:
-                    try:
-                        obj = tcl.cls(**top[1])
-                    except TypeError:
-                        obj = build_model(tcl, top[1], {}, _where(seg))  # raises
-                if stream and tcl.stream:
-                    yield Streamed(obj, tuple(stack))
-                    continue
-                parent = stack[-1][1]
-                if tcl.is_list:
-                    lst = parent.get(tcl.attr)
-                    if lst is None:
-                        parent[tcl.attr] = [obj]
-                    else:
-                        lst.append(obj)
-                else:
-                    parent[tcl.attr] = obj
+            for _ in range(up):  # close the loops this segment ends
+                closed = _close(stack, stream, seg)
+                if closed is not None:
+                    yield closed
             frame = stack[-1]
             table = frame[0].table
         opens = chosen.opens
@@ -298,7 +279,10 @@ def run_reader(root: CompiledLoop, segments: Iterable[Segment], sep: str, *,
             _extra(frame, els, sep)
             if findings is not None:
                 findings.append(_bad_value(seg, location))
-    yield from _close(stack, len(stack) - 1, stream, None)
+    while len(stack) > 1:
+        closed = _close(stack, stream, None)
+        if closed is not None:
+            yield closed
     yield Streamed(build_model(root, stack[0][1], stack[0][2], _where(None)), ())
 
 
