@@ -7,47 +7,11 @@ whole in memory or on disk) and reads that interpreter's own peak RSS (VmHWM, Ki
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "fixtures" / "x12" / "835-sample.x12"
-
-_PRELUDE = """
-import io, json, sys
-from claimhouse.testing import GeneratedStream
-HEAD = open({sample!r}, "rb").read().split(b"LX*1~")[0] + b"LX*1~"
-CLP = b"CLP*PCN0001*1*200.00*150.00*50.00*12*ACME2026000001*11*1~"
-SVC = b"SVC*HC:99214*200.00*150.00**1~CAS*CO*45*50.00~"
-TAIL = b"SE*5*0001~GE*1*101~IEA*1*000000101~"
-
-def blocks(unit, n, first=b""):
-    yield HEAD + first
-    per = 1000 if len(unit) < 100 else 100
-    for _ in range(n // per):
-        yield unit * per
-    yield TAIL
-
-def stream(unit, n, first=b""):
-    return io.BufferedReader(GeneratedStream(blocks(unit, n, first)), 1 << 20)
-
-def done(**out):
-    out["peak_kb"] = [int(l.split()[1]) for l in open("/proc/self/status")
-                      if l.startswith("VmHWM:")][0]
-    print(json.dumps(out))
-"""
-
-
-def _child(body: str, timeout: float = 600) -> dict[str, object]:
-    code = _PRELUDE.format(sample=str(SAMPLE)) + body
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True, timeout=timeout, cwd=ROOT)
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+from tests._hostile_child import SAMPLE, run_child
 
 
 def _mb(result: dict[str, object]) -> float:
@@ -59,10 +23,11 @@ def test_two_gb_single_segment_file_is_not_read_whole(tmp_path: Path) -> None:
     with big.open("wb") as fh:  # sparse: 2 GiB of NULs after NM1*QC*1*, no terminator
         fh.write(SAMPLE.read_bytes().split(b"BPR")[0] + b"NM1*QC*1*")
         fh.truncate(2 * 1024**3)
-    r = _child(f"""
+    r = run_child(f"""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.validate import validate_file
 from claimhouse.parse import ParseOutcome, iter_parsed
+
 env = EnvelopeReader({str(big)!r}).run()
 report = validate_file({str(big)!r}, level=5)
 outcome = ParseOutcome()
@@ -77,7 +42,7 @@ done(env=sorted({{f.code for f in env.findings}}), validate=report.codes(),
 
 
 def test_hundred_mb_element_stops_the_read_in_bounded_memory() -> None:
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.validate import validate_file
 src = io.BufferedReader(GeneratedStream(iter([HEAD.split(b"LX*1~")[0], b"NM1*QC*1*"]
@@ -91,7 +56,7 @@ done(env=sorted({f.code for f in env.findings}))
 
 def test_a_million_repetitions_of_a_segment_stream_flat() -> None:
     """Tokenizer and envelope reader: constant memory, whatever the repetition count."""
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 env = EnvelopeReader(stream(b"REF*EA*123~", 1_000_000, CLP)).run()
 done(codes=sorted({f.code for f in env.findings}), total=env.segment_total)
@@ -103,7 +68,7 @@ done(codes=sorted({f.code for f in env.findings}), total=env.segment_total)
 
 def test_hundred_thousand_claims_in_one_835_set_stream_flat() -> None:
     """The 835 claim stream (`parse --format jsonl`) holds one claim at a time."""
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.transactions.x221 import stream_claim_records
 n = 0
@@ -117,7 +82,7 @@ done(claims=n)
 
 
 def test_hundred_thousand_lx_headers_in_one_835_set() -> None:
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.transactions.x221 import stream_claim_records
 for ts in EnvelopeReader(stream(b"LX*1~", 100_000)).transaction_sets():
@@ -133,7 +98,7 @@ def test_whole_set_readers_grow_linearly_not_worse() -> None:
     """Known limit: a claim is the streaming unit, so 10^5 service lines in ONE claim, or a
     whole 835 set read into one Remittance (validate level 3 balances the whole set), are
     held in memory. They must stay linear: under ~2.5 KiB per segment read."""
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.transactions.x221 import stream_claim_records
 for ts in EnvelopeReader(stream(SVC, 100_000, CLP)).transaction_sets():

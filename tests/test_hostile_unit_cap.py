@@ -5,49 +5,16 @@ peak RSS (VmHWM), as tests/test_hostile_memory.py does."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from claimhouse.transactions._engine_read import MAX_UNIT_SEGMENTS
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "fixtures" / "x12" / "835-sample.x12"
-
-_PRELUDE = """
-import io, json, sys
-from claimhouse.testing import GeneratedStream
-HEAD = open({sample!r}, "rb").read().split(b"LX*1~")[0] + b"LX*1~"
-CLP = b"CLP*PCN0001*1*200.00*150.00*50.00*12*ACME2026000001*11*1~"
-SVC = b"SVC*HC:99214*200.00*150.00**1~CAS*CO*45*50.00~"
-TAIL = b"SE*5*0001~GE*1*101~IEA*1*000000101~"
-
-def stream(unit, n, first=b""):
-    def blocks():
-        yield HEAD + first
-        for _ in range(n // 1000):
-            yield unit * 1000
-        yield TAIL
-    return io.BufferedReader(GeneratedStream(blocks()), 1 << 20)
-
-def done(**out):
-    out["peak_kb"] = [int(l.split()[1]) for l in open("/proc/self/status")
-                      if l.startswith("VmHWM:")][0]
-    print(json.dumps(out))
-"""
-
-
-def _child(body: str) -> dict[str, object]:
-    code = _PRELUDE.format(sample=str(SAMPLE)) + body
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True, timeout=600, cwd=ROOT)
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+from tests._hostile_child import SAMPLE, run_child
 
 
 def test_a_million_segments_in_one_claim_stop_at_the_bound() -> None:
-    r = _child("""
+    r = run_child("""
 from claimhouse.errors import UnitTooLongError
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.transactions.x221 import stream_claim_records
@@ -93,7 +60,7 @@ def test_parse_cli_reports_the_bound_as_an_error(tmp_path: Path) -> None:
 
 
 def test_a_claim_under_the_bound_reads_whole() -> None:
-    r = _child("""
+    r = run_child("""
 from claimhouse.x12 import EnvelopeReader
 from claimhouse.transactions.x221 import stream_claim_records
 lines = 0
