@@ -11,8 +11,12 @@
    each service payment's line. A run stopped between the steps leaves those payments
    unmatched; the next run matches them again.
 
-Each chunk's writes run in a background writer (:mod:`._pipeline`) while the next chunk
-is read and decided.
+On PostgreSQL each chunk's writes run in a background writer (:mod:`._pipeline`) while
+the next chunk is read and decided. On a SQLite file with more than one chunk of work,
+steps 1 and 2 each run in one forked process per CPU (:mod:`claimhouse.store._fork`),
+every process taking every other chunk of the ids listed up front and writing its
+chunks itself (SQLite serialises the writers); a chunk's reads never depend on another
+chunk's writes, so the end state is the inline run's.
 3. PLB triplets not yet linked are linked to the claim their PLB03-2 reference names
    (patient control number, else payer claim control number CLP07).
 
@@ -49,6 +53,7 @@ from claimhouse.reconcile._views import (
 from claimhouse.reconcile._writes import cents, iso, same, stored_time, write_back
 from claimhouse.store import Store
 from claimhouse.store._bulk import bulk_insert, bulk_update, gc_paused
+from claimhouse.store._fork import fork_map, worker_count
 from claimhouse.store._tables import (
     ClaimPaymentRow,
     ClaimRow,
@@ -142,22 +147,74 @@ def _latest_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
     return latest
 
 
+Span = tuple[int, int]
+"""A chunk of work named by ids: those after the first, up to and including the second."""
+
+
+def _spans(store: Store, sql: str) -> list[Span]:
+    """The ids ``sql`` lists (ascending), in chunks of :data:`CHUNK`, each as its bounds:
+    listed up front, so that forked processes can share the chunks out."""
+    spans: list[Span] = []
+    with store.session() as session:
+        raw: Any = session.connection().connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.execute(sql)
+            after, last, n = 0, 0, 0
+            for (last,) in cursor:  # streamed: only the bounds are kept
+                n += 1
+                if n == CHUNK:
+                    spans.append((after, last))
+                    after, n = last, 0
+            if n:
+                spans.append((after, last))
+        finally:
+            cursor.close()
+    return spans
+
+
+def _merge(summary: RunSummary, part: RunSummary) -> None:
+    summary.payments_examined += part.payments_examined
+    summary.payments_matched += part.payments_matched
+    summary.claims_settled += part.claims_settled
+    summary.decisions += part.decisions
+
+
 def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
     """Every claim payment without a claim, joined to its candidates by PCN, is matched
     by :func:`choose_claim`; matched ones make their claim dirty and are returned by
     claim (their row is written when the claim is settled), unmatched ones are recorded
-    (once) as unmatched remits."""
+    (once) as unmatched remits. In forked processes when :func:`_spans` says so."""
+    spans = _spans(store, "SELECT id FROM claim_payments WHERE claim_id IS NULL ORDER BY id")
+    workers = worker_count(store, len(spans))
+    if workers < 2:
+        return _match_spans(store, summary, clock, spans)
+
+    def share(mine: Store, part: list[Span]) -> tuple[Pending, RunSummary]:
+        counts = RunSummary(run_id=summary.run_id)
+        return _match_spans(mine, counts, clock, part), counts
+
+    pending: Pending = {}
+    for part_pending, counts in fork_map(store, share, spans, workers):
+        _merge(summary, counts)
+        for claim, items in part_pending.items():
+            pending.setdefault(claim, []).extend(items)
+    for items in pending.values():
+        items.sort()  # by posting id, as one process would have listed them
+    return pending
+
+
+def _match_spans(store: Store, summary: RunSummary, clock: Clock, spans: list[Span]
+                 ) -> Pending:
+    """:func:`_match_claims` over ``spans``, in this process."""
     pending: Pending = {}
 
     def batches() -> Iterator[list[tuple[Posting, list[SubmittedClaim]]]]:
-        after = 0
-        while True:
+        for after, upto in spans:
             with store.session() as session:
-                batch = unmatched_with_candidates(session.connection(), after, CHUNK)
-            if not batch:
-                return
-            after = batch[-1][0].key
-            yield batch
+                batch = unmatched_with_candidates(session.connection(), after, upto)
+            if batch:
+                yield batch
 
     with ChunkWriter(store) as writer, Prefetch(store, batches) as reader:
         for batch in reader:
@@ -203,19 +260,37 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pend
                   ) -> None:
     """Settle the dirty claims chunk by chunk; write back only what changed (and each
     payment matched by this run: its claim, rule and disposition in one write), and one
-    ``state`` decision per claim (with the evidence) unless it repeats the last one."""
+    ``state`` decision per claim (with the evidence) unless it repeats the last one.
+    In forked processes when there is more than a chunk (see the module text)."""
+    true = "1" if store.backend == "sqlite" else "true"
+    spans = _spans(store, f"SELECT id FROM claims WHERE dirty = {true} ORDER BY id")
+    workers = worker_count(store, len(spans))
+    if workers < 2:
+        _settle_spans(store, summary, clock, pending, spans)
+        return
+
+    def share(mine: Store, part: list[Span]) -> RunSummary:
+        counts = RunSummary(run_id=summary.run_id)
+        _settle_spans(mine, counts, clock, pending, part)
+        return counts
+
+    for counts in fork_map(store, share, spans, workers):
+        _merge(summary, counts)
+
+
+def _settle_spans(store: Store, summary: RunSummary, clock: Clock, pending: Pending,
+                  spans: list[Span]) -> None:
+    """:func:`_settle_dirty` over ``spans``, in this process."""
     sqlite = store.backend == "sqlite"
     money = cents if sqlite else same
     day = iso if sqlite else same
 
     def chunks() -> Iterator[tuple[ClaimChunk, dict[int, tuple[str, str, str]]]]:
-        after = 0
-        while True:
+        for after, upto in spans:
             with store.session() as session:
-                chunk = dirty_claims(session.connection(), after, CHUNK, pending)
+                chunk = dirty_claims(session.connection(), after, upto, pending)
                 if chunk is None:
-                    return
-                after = chunk.claims[-1].key
+                    continue
                 latest = _latest_states(session, [c.key for c in chunk.claims])
             yield chunk, latest
 

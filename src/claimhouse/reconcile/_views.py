@@ -114,22 +114,17 @@ def _remittance_payers(conn: Connection, remits: list[int]
         f"trace_number FROM remittances WHERE {span}")}
 
 
-def unmatched_with_candidates(conn: Connection, after: int, limit: int
+def unmatched_with_candidates(conn: Connection, after: int, upto: int
                               ) -> list[tuple[Posting, list[SubmittedClaim]]]:
-    """Claim payments without a claim (id > ``after``, at most ``limit``), each with every
-    claim carrying its patient control number: one join on the PCN, not a query a row.
+    """Claim payments without a claim (``after`` < id <= ``upto``), each with every claim
+    carrying its patient control number: one join on the PCN, not a query a row.
 
     The views hold what :func:`choose_claim` reads: a posting's CLP01-03, statement and
     service dates and payer; a claim's payer, other payers, charge and dates."""
     codec = Codec.of(conn)
     money = codec.money
     day = codec.day
-    bound = fetch_all(conn,
-        "SELECT max(id) FROM (SELECT id FROM claim_payments WHERE claim_id IS NULL "
-        f"AND id > {int(after)} ORDER BY id LIMIT {int(limit)}) AS chunk")[0][0]
-    if bound is None:
-        return []
-    span = f"cp.claim_id IS NULL AND cp.id > {int(after)} AND cp.id <= {int(bound)}"
+    span = f"cp.claim_id IS NULL AND cp.id > {int(after)} AND cp.id <= {int(upto)}"
     dates: dict[int, tuple[date, ...]] = {}
     for cp_id, first, last in fetch_all(conn,
             "SELECT sp.claim_payment_id, min(sp.service_date), max(sp.service_date) "
@@ -188,9 +183,9 @@ Pending = dict[int, list[tuple[int, str]]]
 is written once, when the claim is settled (claim, rule and disposition together)."""
 
 
-def dirty_claims(conn: Connection, after: int, limit: int,
+def dirty_claims(conn: Connection, after: int, upto: int,
                  pending: Pending | None = None) -> ClaimChunk | None:
-    """The next ``limit`` dirty claims (id > ``after``) with their 2400 lines, and every
+    """The dirty claims with ``after`` < id <= ``upto``, with their 2400 lines, and every
     posting matched to them with its remittance's payer and 2110s: those the store links
     to them, and those ``pending`` names (taken out of it).
 
@@ -204,7 +199,7 @@ def dirty_claims(conn: Connection, after: int, limit: int,
     heads = fetch_all(conn,
         "SELECT c.id, c.patient_control_number, c.payer_id, c.payer_name, c.total_charge, "
         f"c.frequency_code FROM claims c WHERE c.dirty = {codec.true} "
-        f"AND c.id > {int(after)} ORDER BY c.id LIMIT {int(limit)}")
+        f"AND c.id > {int(after)} AND c.id <= {int(upto)} ORDER BY c.id")
     if not heads:
         return None
     ids = [h[0] for h in heads]
