@@ -210,3 +210,52 @@ def test_every_state_decided_and_explained(db_url: str, work: Workload) -> None:
                  "pcn+secondary", "voided by the provider"):
         assert rule in reasons, rule
     store.close()
+
+
+def test_plb_reference_naming_a_payer_claim_control_number_links_that_claim(
+        db_url: str, work: Workload) -> None:
+    """A PLB03-2 that is no patient control number but a CLP07 of a matched payment links
+    the claim that payment was matched to (rule ``plb-reference=clp07``); one naming
+    nothing known stays unlinked, against the payment."""
+    import dataclasses
+
+    from claimhouse.models._remittance import (
+        Payment,
+        ProviderAdjustment,
+        ProviderAdjustmentAmount,
+        Remittance,
+    )
+
+    store = open_store(db_url)
+    _load_models(store, work)
+    reconcile(store)
+    with store.session() as s:
+        icn, claim_id = s.execute(select(
+            ClaimPaymentRow.payer_claim_control_number, ClaimPaymentRow.claim_id).where(
+            ClaimPaymentRow.claim_id.is_not(None),
+            ClaimPaymentRow.payer_claim_control_number.is_not(None))
+            .order_by(ClaimPaymentRow.id)).first()
+        pcns = set(s.execute(select(ClaimRow.patient_control_number)).scalars())
+    assert icn not in pcns
+    template = work.remittances[0]
+    extra = Remittance(
+        payment=Payment(amount=Decimal("-12.50"), credit_debit="C", method="NON",
+                        trace_number="PLB-ONLY-1",
+                        trace_originator=template.payment.trace_originator
+                        if template.payment else None),
+        payer=dataclasses.replace(template.payer) if template.payer else None,
+        payee=dataclasses.replace(template.payee) if template.payee else None,
+        provider_adjustments=[ProviderAdjustment("1234567893", None, [
+            ProviderAdjustmentAmount("WO", icn, Decimal("10.00")),
+            ProviderAdjustmentAmount("WO", "NO-SUCH-CLAIM", Decimal("2.50"))])])
+    with store.session() as s:
+        assert add_remittances(s, [extra]).remittances_added == 1
+    reconcile(store)
+    with store.session() as s:
+        rows = {r.reference: (r.claim_id, r.match_rule) for r in s.execute(select(
+            ProviderAdjustmentRow.reference, ProviderAdjustmentRow.claim_id,
+            ProviderAdjustmentRow.match_rule)
+            .where(ProviderAdjustmentRow.reference.in_([icn, "NO-SUCH-CLAIM"])))}
+    assert rows == {icn: (claim_id, "plb-reference=clp07"),
+                    "NO-SUCH-CLAIM": (None, "unlinked")}
+    store.close()

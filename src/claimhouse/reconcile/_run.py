@@ -372,6 +372,11 @@ def _link_plb(store: Store, summary: RunSummary, clock: Clock) -> None:
                                             .where(ClaimRow.patient_control_number.in_(chunk))
                                             .order_by(ClaimRow.id)):
                 by_pcn.setdefault(pcn, (cid, pcn))
+        # CLP07 only for the references no patient control number answers (the lookup
+        # scans claim_payments: that column has no index)
+        refs = [r for r in refs if r not in by_pcn]
+        for start in range(0, len(refs), 900):
+            chunk = refs[start:start + 900]
             for row in session.execute(select(
                     ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_claim_control_number,
                     ClaimPaymentRow.patient_control_number)
