@@ -2,12 +2,19 @@
 end state is the inline run's, column for column and decision for decision; a second run
 decides nothing; a worker that fails or dies raises in the caller, leaves the claims it
 did not settle for the next run, and that run ends in the truth. Chunks are made small
-here (``CHUNK``) so the workload spans many of them."""
+here (``CHUNK``) so the workload spans many of them.
+
+Reconcile forks only in a process with no other thread, and the test process has some
+(Playwright's asyncio loop, for one): each scenario runs in a fresh interpreter
+(``spawn``), which has none, and reports back what the test asserts."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +39,33 @@ from tests.test_reconcile_store import assert_truth
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
 CHUNK = 37  # the workload's claims and payments span several chunks of this size
+N = len(CASES) * 10
 
 
-@pytest.fixture(scope="module")
-def work() -> Workload:
-    return generate_workload(len(CASES) * 10)
+def in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a new interpreter (no thread but its main one); its exception,
+    assertion errors included, is raised here."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result(timeout=600)
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Small chunks, and a count of the processes each fork_map started."""
-    monkeypatch.setattr(_run, "CHUNK", CHUNK)
+def _small_chunks() -> list[int]:
+    """Small chunks, two CPUs, and a record of the processes each fork_map starts."""
+    assert threading.active_count() == 1
+    _run.CHUNK = CHUNK
+    _fork.os.cpu_count = lambda: 2  # type: ignore[attr-defined]
     started: list[int] = []
 
     def counted(store: Store, work: Any, parts: Any, workers: int) -> Any:
         started.append(workers)
         return fork_map(store, work, parts, workers)
 
-    monkeypatch.setattr(_run, "fork_map", counted)
-    monkeypatch.setattr(_fork.os, "cpu_count", lambda: 2)
+    _run.fork_map = counted  # type: ignore[assignment]
     return started
+
+
+def _inline() -> None:
+    _run.worker_count = lambda store, parts: 1  # type: ignore[assignment]
 
 
 def _loaded(path: Path, work: Workload) -> Store:
@@ -63,62 +77,56 @@ def _loaded(path: Path, work: Workload) -> Store:
 
 
 def digest(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything reconcile writes, by content (no ids that order of writing decides,
+    """Everything reconcile writes, by content (no ids that the order of writing decides,
     no times)."""
     with store.session() as s:
         pcn = dict(s.execute(select(ClaimRow.id, ClaimRow.patient_control_number)).all())
-        claims = sorted(s.execute(select(
+        claims = sorted(tuple(r) for r in s.execute(select(
             ClaimRow.patient_control_number, ClaimRow.payer_id, ClaimRow.state,
             ClaimRow.paid_amount, ClaimRow.patient_responsibility, ClaimRow.adjusted_amount,
-            ClaimRow.last_paid_on, ClaimRow.dirty)).all())
-        lines = sorted(s.execute(select(ServiceLineRow.id, ServiceLineRow.claim_id,
-                                        ServiceLineRow.paid_amount)).all())
-        payments = sorted(s.execute(select(
+            ClaimRow.last_paid_on, ClaimRow.dirty)))
+        lines = sorted(tuple(r) for r in s.execute(select(
+            ServiceLineRow.id, ServiceLineRow.claim_id, ServiceLineRow.paid_amount)))
+        payments = sorted((tuple(r) for r in s.execute(select(
             ClaimPaymentRow.id, ClaimPaymentRow.claim_id, ClaimPaymentRow.match_rule,
-            ClaimPaymentRow.disposition)).all(), key=repr)
-        paid_lines = sorted(s.execute(select(
+            ClaimPaymentRow.disposition))), key=repr)
+        paid_lines = sorted((tuple(r) for r in s.execute(select(
             ServicePaymentRow.id, ServicePaymentRow.service_line_id,
-            ServicePaymentRow.match_rule)).all(), key=repr)
+            ServicePaymentRow.match_rule))), key=repr)
         records = sorted((
             (r.level, pcn.get(r.claim_id), r.claim_payment_id, r.service_payment_id,
              r.service_line_id, r.provider_adjustment_id, r.decision, r.rule, r.reason)
-            for r in s.execute(select(MatchRecordRow))
-            .scalars()), key=repr)
+            for r in s.execute(select(MatchRecordRow)).scalars()), key=repr)
     return {"claims": claims, "lines": lines, "payments": payments,
             "paid_lines": paid_lines, "records": records}
 
 
-def test_forked_run_ends_as_the_inline_run(tmp_path: Path, work: Workload,
-                                           forks: list[int],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    forked = _loaded(tmp_path / "forked.db", work)
-    summary = reconcile(forked)
-    assert forks == [2, 2]  # matching and settling each in two processes
-    assert summary.claims_settled == len(work.claims)
-    assert_truth(forked, work)
+def _summary(s: Any) -> tuple[int, ...]:
+    return (s.payments_examined, s.payments_matched, s.claims_settled, s.decisions,
+            s.provider_adjustments_linked)
 
-    monkeypatch.setattr(_run, "worker_count", lambda store, parts: 1)
-    inline = _loaded(tmp_path / "inline.db", work)
-    reference = reconcile(inline)
-    assert (summary.payments_examined, summary.payments_matched, summary.claims_settled,
-            summary.decisions, summary.provider_adjustments_linked) == (
-        reference.payments_examined, reference.payments_matched,
-        reference.claims_settled, reference.decisions,
-        reference.provider_adjustments_linked)
-    assert digest(forked) == digest(inline)
+
+# -- scenarios, each run in a fresh interpreter --------------------------------------------
+
+def forked_and_inline(folder: str) -> dict[str, Any]:
+    work = generate_workload(N)
+    started = _small_chunks()
+    forked = _loaded(Path(folder) / "forked.db", work)
+    summary = reconcile(forked)
+    assert_truth(forked, work)
+    out = {"started": list(started), "forked": _summary(summary),
+           "forked_digest": digest(forked)}
+    again = reconcile(forked)
+    out["again"] = _summary(again)
+    out["again_digest"] = digest(forked)
+    _inline()
+    inline = _loaded(Path(folder) / "inline.db", work)
+    out["inline"] = _summary(reconcile(inline))
+    out["inline_digest"] = digest(inline)
+    out["started_after_inline"] = list(started)
     forked.close()
     inline.close()
-
-
-def test_forked_twice_decides_nothing_more(tmp_path: Path, work: Workload,
-                                           forks: list[int]) -> None:
-    store = _loaded(tmp_path / "s.db", work)
-    reconcile(store)
-    before = digest(store)
-    again = reconcile(store)
-    assert again.decisions == 0 and again.claims_settled == 0
-    assert digest(store) == before
-    store.close()
+    return out
 
 
 def _failing_settle(marker: str, how: str) -> Any:
@@ -131,65 +139,95 @@ def _failing_settle(marker: str, how: str) -> Any:
     return failing
 
 
-@pytest.mark.parametrize("how", ["raise", "die"])
-def test_a_failed_worker_raises_and_the_next_run_finishes(
-        tmp_path: Path, work: Workload, forks: list[int], monkeypatch: pytest.MonkeyPatch,
-        how: str) -> None:
-    store = _loaded(tmp_path / "s.db", work)
+def failed_worker(folder: str, how: str) -> dict[str, Any]:
+    work = generate_workload(N)
+    started = _small_chunks()
+    store = _loaded(Path(folder) / "s.db", work)
     victim = work.claims[len(work.claims) // 2].patient_control_number
-    monkeypatch.setattr(_run, "settle", _failing_settle(victim, how))
-    expected = (ValueError, "settle failed on purpose") if how == "raise" else (
-        WorkerLost, "ended without a result")
-    with pytest.raises(expected[0], match=expected[1]) as raised:
+    _run.settle = _failing_settle(victim, how)  # type: ignore[assignment]
+    out: dict[str, Any] = {}
+    try:
         reconcile(store)
-    if how == "raise":  # the child's traceback comes along as a note
-        assert any("in a claimhouse worker process" in n for n in raised.value.__notes__)
+    except (ValueError, WorkerLost) as exc:
+        out["raised"] = (type(exc).__name__, str(exc), getattr(exc, "__notes__", []))
+    out["started"] = list(started)
     with store.session() as s:
-        dirty = s.execute(select(ClaimRow.patient_control_number)
-                          .where(ClaimRow.dirty.is_(True))).scalars().all()
-    assert victim in dirty  # its chunk rolled back: settled by the next run
-    monkeypatch.setattr(_run, "settle", settle)
+        out["victim_dirty"] = victim in s.execute(select(ClaimRow.patient_control_number)
+                                                  .where(ClaimRow.dirty.is_(True))).scalars()
+    _run.settle = settle
     reconcile(store)
     assert_truth(store, work)
-    monkeypatch.setattr(_run, "worker_count", lambda store, parts: 1)
-    inline = _loaded(tmp_path / "inline.db", work)
+    _inline()
+    inline = _loaded(Path(folder) / "inline.db", work)
     reconcile(inline)
-    assert digest(store)["claims"] == digest(inline)["claims"]
+    out["same_claims"] = digest(store)["claims"] == digest(inline)["claims"]
     store.close()
     inline.close()
+    return out
 
 
-def test_no_fork_with_a_connection_in_use_another_thread_or_in_memory(
-        tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.db"))
-    assert can_fork(store) and worker_count(store, 5) == min(5, os.cpu_count() or 1)
-    assert worker_count(store, 1) == 1
+def fork_guards(folder: str) -> dict[str, Any]:
+    store = open_store(str(Path(folder) / "s.db"))
+    out: dict[str, Any] = {"alone": can_fork(store), "one_part": worker_count(store, 1),
+                           "five_parts": worker_count(store, 5), "cpus": os.cpu_count()}
     with store.session() as s:
         s.connection()
-        assert not can_fork(store)  # a checked-out connection would cross the fork
-    assert can_fork(store)
+        out["checked_out"] = can_fork(store)  # a connection in use would cross the fork
+    out["returned"] = can_fork(store)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert not can_fork(store)  # a lock another thread holds would stay held
+        out["other_thread"] = can_fork(store)  # a lock it holds would stay held
     finally:
         release.set()
         other.join()
     memory = open_store("sqlite:///:memory:")
-    assert not can_fork(memory)
-    store.close()
+    out["in_memory"] = can_fork(memory)
     memory.close()
 
+    def work(mine: Store, share: list[int]) -> tuple[int, bool, list[int]]:
+        return os.getpid(), mine.engine is not store.engine, share
 
-def test_fork_map_returns_each_share_in_order(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.db"))
-
-    def work(mine: Store, share: list[int]) -> tuple[int, list[int]]:
-        assert mine.engine is not store.engine  # the child's own connections
-        return os.getpid(), share
-
-    results = fork_map(store, work, list(range(7)), 3)
-    assert [share for _, share in results] == [[0, 3, 6], [1, 4], [2, 5]]
-    assert len({pid for pid, _ in results} | {os.getpid()}) == 4
+    out["shares"] = fork_map(store, work, list(range(7)), 3)
+    out["pid"] = os.getpid()
     store.close()
+    return out
+
+
+# -- the tests ---------------------------------------------------------------------------
+
+def test_forked_run_ends_as_the_inline_run_and_twice_decides_nothing(
+        tmp_path: Path) -> None:
+    got = in_fresh_process(forked_and_inline, str(tmp_path))
+    assert got["started"] == [2, 2]  # matching and settling each in two processes
+    assert got["started_after_inline"] == [2, 2]  # and the reference run did not fork
+    assert got["forked"] == got["inline"]
+    assert got["forked"][2] == N  # every claim settled
+    assert got["forked_digest"] == got["inline_digest"]
+    assert got["again"][2:4] == (0, 0)  # nothing settled or decided again
+    assert got["again_digest"] == got["forked_digest"]
+
+
+@pytest.mark.parametrize("how", ["raise", "die"])
+def test_a_failed_worker_raises_and_the_next_run_finishes(tmp_path: Path, how: str) -> None:
+    got = in_fresh_process(failed_worker, str(tmp_path), how)
+    assert got["started"] and got["started"][0] == 2
+    kind, message, notes = got["raised"]
+    if how == "raise":
+        assert (kind, message) == ("ValueError", "settle failed on purpose")
+        assert any("in a claimhouse worker process" in n for n in notes)  # its traceback
+    else:
+        assert kind == "WorkerLost" and "ended without a result" in message
+    assert got["victim_dirty"]  # its chunk rolled back: settled by the next run
+    assert got["same_claims"]
+
+
+def test_fork_guards_and_fork_map_shares(tmp_path: Path) -> None:
+    got = in_fresh_process(fork_guards, str(tmp_path))
+    assert got["alone"] and got["returned"]
+    assert not got["checked_out"] and not got["other_thread"] and not got["in_memory"]
+    assert got["one_part"] == 1 and got["five_parts"] == min(5, got["cpus"] or 1)
+    assert [share for _, _, share in got["shares"]] == [[0, 3, 6], [1, 4], [2, 5]]
+    assert all(own for _, own, _ in got["shares"])  # each child's own engine
+    assert len({pid for pid, _, _ in got["shares"]} | {got["pid"]}) == 4

@@ -50,13 +50,12 @@ def test_chunks_commit_in_order(db_url: str) -> None:
 
 def test_failure_rolls_back_its_chunk_drops_the_rest_and_is_raised(db_url: str) -> None:
     store = open_store(db_url)
-    writer = ChunkWriter(store)
-    writer.submit(_run_row(1))
-    with pytest.raises(RuntimeError, match="chunk 2 failed"):
+    with pytest.raises(RuntimeError, match="chunk 2 failed"), ChunkWriter(store) as writer:
+        writer.submit(_run_row(1))
         writer.submit(_run_row(2, fail=True))  # inline (SQLite): raised here
         for n in range(3, 6):  # in the background: raised at a later submit or at close
             writer.submit(_run_row(n))
-        writer.close()
+    assert not writer._thread.is_alive()  # stopped, not left waiting for more chunks
     assert _written(store) == [1]
     store.close()
 
