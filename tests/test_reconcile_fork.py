@@ -1,8 +1,8 @@
-"""Reconcile forked over processes (a SQLite file with more than a chunk of work): the
-end state is the inline run's, column for column and decision for decision; a second run
-decides nothing; a worker that fails or dies raises in the caller, leaves the claims it
-did not settle for the next run, and that run ends in the truth. Chunks are made small
-here (``CHUNK``) so the workload spans many of them.
+"""Reconcile forked over processes (a SQLite file or PostgreSQL, more than a chunk of
+work), on both backends: the end state is the inline run's, column for column and
+decision for decision; a second run decides nothing; a worker that fails or dies raises
+in the caller, leaves the claims it did not settle for the next run, and that run ends
+in the truth. Chunks are made small here (``CHUNK``) so the workload spans many of them.
 
 Reconcile forks only in a process with no other thread, and the test process has some
 (Playwright's asyncio loop, for one): each scenario runs in a fresh interpreter
@@ -34,6 +34,8 @@ from claimhouse.store._tables import (
     ServicePaymentRow,
 )
 from claimhouse.testing._workload import CASES, Workload, generate_workload
+from tests.conftest_pg import db_url as db_url
+from tests.conftest_pg import postgres as postgres
 from tests.test_reconcile_store import assert_truth
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -68,8 +70,8 @@ def _inline() -> None:
     _run.worker_count = lambda store, parts: 1  # type: ignore[assignment]
 
 
-def _loaded(path: Path, work: Workload) -> Store:
-    store = open_store(str(path))
+def _loaded(url: str, work: Workload) -> Store:
+    store = open_store(url)
     with store.session() as s:
         add_claims(s, work.all_claims())
         add_remittances(s, work.remittances)
@@ -108,10 +110,10 @@ def _summary(s: Any) -> tuple[int, ...]:
 
 # -- scenarios, each run in a fresh interpreter --------------------------------------------
 
-def forked_and_inline(folder: str) -> dict[str, Any]:
+def forked_and_inline(forked_url: str, inline_url: str) -> dict[str, Any]:
     work = generate_workload(N)
     started = _small_chunks()
-    forked = _loaded(Path(folder) / "forked.db", work)
+    forked = _loaded(forked_url, work)
     summary = reconcile(forked)
     assert_truth(forked, work)
     out = {"started": list(started), "forked": _summary(summary),
@@ -120,7 +122,7 @@ def forked_and_inline(folder: str) -> dict[str, Any]:
     out["again"] = _summary(again)
     out["again_digest"] = digest(forked)
     _inline()
-    inline = _loaded(Path(folder) / "inline.db", work)
+    inline = _loaded(inline_url, work)
     out["inline"] = _summary(reconcile(inline))
     out["inline_digest"] = digest(inline)
     out["started_after_inline"] = list(started)
@@ -139,10 +141,10 @@ def _failing_settle(marker: str, how: str) -> Any:
     return failing
 
 
-def failed_worker(folder: str, how: str) -> dict[str, Any]:
+def failed_worker(url: str, inline_url: str, how: str) -> dict[str, Any]:
     work = generate_workload(N)
     started = _small_chunks()
-    store = _loaded(Path(folder) / "s.db", work)
+    store = _loaded(url, work)
     victim = work.claims[len(work.claims) // 2].patient_control_number
     _run.settle = _failing_settle(victim, how)  # type: ignore[assignment]
     out: dict[str, Any] = {}
@@ -158,7 +160,7 @@ def failed_worker(folder: str, how: str) -> dict[str, Any]:
     reconcile(store)
     assert_truth(store, work)
     _inline()
-    inline = _loaded(Path(folder) / "inline.db", work)
+    inline = _loaded(inline_url, work)
     reconcile(inline)
     out["same_claims"] = digest(store)["claims"] == digest(inline)["claims"]
     store.close()
@@ -197,9 +199,18 @@ def fork_guards(folder: str) -> dict[str, Any]:
 
 # -- the tests ---------------------------------------------------------------------------
 
+@pytest.fixture
+def two_urls(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """Two fresh databases on the backend of ``db_url``."""
+    if "://" not in db_url:
+        return db_url, str(tmp_path / "inline.db")
+    server = request.getfixturevalue("postgres")
+    return db_url, server.create_database()
+
+
 def test_forked_run_ends_as_the_inline_run_and_twice_decides_nothing(
-        tmp_path: Path) -> None:
-    got = in_fresh_process(forked_and_inline, str(tmp_path))
+        two_urls: tuple[str, str]) -> None:
+    got = in_fresh_process(forked_and_inline, *two_urls)
     assert got["started"] == [2, 2]  # matching and settling each in two processes
     assert got["started_after_inline"] == [2, 2]  # and the reference run did not fork
     assert got["forked"] == got["inline"]
@@ -210,8 +221,9 @@ def test_forked_run_ends_as_the_inline_run_and_twice_decides_nothing(
 
 
 @pytest.mark.parametrize("how", ["raise", "die"])
-def test_a_failed_worker_raises_and_the_next_run_finishes(tmp_path: Path, how: str) -> None:
-    got = in_fresh_process(failed_worker, str(tmp_path), how)
+def test_a_failed_worker_raises_and_the_next_run_finishes(two_urls: tuple[str, str],
+                                                          how: str) -> None:
+    got = in_fresh_process(failed_worker, *two_urls, how)
     assert got["started"] and got["started"][0] == 2
     kind, message, notes = got["raised"]
     if how == "raise":

@@ -27,7 +27,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "id_filter() (reconcile/_views.py) renders only int() values: BETWEEN/IN of ids",
     ("reconcile/_run.py", "codec.true"): "the dialect's boolean literal (TRUE / 1)",
     ("reconcile/_run.py", "codec.false"): "the dialect's boolean literal (FALSE / 0)",
-    ("reconcile/_run.py", "', '.join(str(int(i)) for i in dirty)"): _INT,
+    ("reconcile/_run.py", "', '.join(str(int(i)) for i in ids[start:start + 1000])"): _INT,
     ("reconcile/_views.py", "span"):
         "a WHERE fragment built in the same function from int() values or id_filter()",
     ("reconcile/_views.py", "POSTING_COLUMNS"): "a module constant: a fixed column list",

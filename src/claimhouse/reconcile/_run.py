@@ -2,8 +2,8 @@
 
 1. Claim payments with no claim yet (new, or unmatched before) are joined to the claims
    carrying their patient control number (one query a chunk) and matched by
-   :func:`choose_claim`; a claim that gains one becomes dirty, and the match is kept in
-   memory until step 2 settles that claim.
+   :func:`choose_claim`; the match is kept in memory until step 2 settles that claim, and
+   once every payment is matched, each claim that gained one becomes dirty.
 2. Every dirty claim (new, replaced, voided or newly paid) is settled from scratch from
    all its postings (:func:`settle`), read for a whole chunk of claims by a few queries,
    and what changed is written back: the claim's state and amounts, each posting's
@@ -11,12 +11,14 @@
    each service payment's line. A run stopped between the steps leaves those payments
    unmatched; the next run matches them again.
 
-On PostgreSQL each chunk's writes run in a background writer (:mod:`._pipeline`) while
-the next chunk is read and decided. On a SQLite file with more than one chunk of work,
-steps 1 and 2 each run in one forked process per CPU (:mod:`claimhouse.store._fork`),
-every process taking every other chunk of the ids listed up front and writing its
-chunks itself (SQLite serialises the writers); a chunk's reads never depend on another
-chunk's writes, so the end state is the inline run's.
+With more than one chunk of work (and a process free to fork: no other thread, no
+connection in use), steps 1 and 2 each run in one forked process per CPU
+(:mod:`claimhouse.store._fork`), every process taking every other chunk of the ids
+listed up front and writing its chunks itself (SQLite serialises the writers; on
+PostgreSQL each process writes rows no other one touches, and this process marks the
+matched claims dirty). A chunk's reads never depend on another chunk's writes, so the end
+state is the inline run's. Inline on PostgreSQL, each chunk's writes run in a background
+writer (:mod:`._pipeline`) while the next chunk is read and decided.
 3. PLB triplets not yet linked are linked to the claim their PLB03-2 reference names
    (patient control number, else payer claim control number CLP07).
 
@@ -188,20 +190,34 @@ def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
     spans = _spans(store, "SELECT id FROM claim_payments WHERE claim_id IS NULL ORDER BY id")
     workers = worker_count(store, len(spans))
     if workers < 2:
-        return _match_spans(store, summary, clock, spans)
+        pending = _match_spans(store, summary, clock, spans)
+    else:
+        def share(mine: Store, part: list[Span]) -> tuple[Pending, RunSummary]:
+            counts = RunSummary(run_id=summary.run_id)
+            return _match_spans(mine, counts, clock, part), counts
 
-    def share(mine: Store, part: list[Span]) -> tuple[Pending, RunSummary]:
-        counts = RunSummary(run_id=summary.run_id)
-        return _match_spans(mine, counts, clock, part), counts
-
-    pending: Pending = {}
-    for part_pending, counts in fork_map(store, share, spans, workers):
-        _merge(summary, counts)
-        for claim, items in part_pending.items():
-            pending.setdefault(claim, []).extend(items)
-    for items in pending.values():
-        items.sort()  # by posting id, as one process would have listed them
+        pending = {}
+        for part_pending, counts in fork_map(store, share, spans, workers):
+            _merge(summary, counts)
+            for claim, items in part_pending.items():
+                pending.setdefault(claim, []).extend(items)
+        for items in pending.values():
+            items.sort()  # by posting id, as one process would have listed them
+    _mark_dirty(store, sorted(pending))
     return pending
+
+
+def _mark_dirty(store: Store, ids: list[int]) -> None:
+    """The claims that gained a payment become dirty (those not dirty already), by this
+    process once matching is done: two processes marking one claim each could deadlock on
+    PostgreSQL."""
+    with store.session() as session:
+        conn = session.connection()
+        codec = Codec.of(conn)
+        for start in range(0, len(ids), 1000):
+            conn.exec_driver_sql(
+                f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} AND "
+                f"id IN ({', '.join(str(int(i)) for i in ids[start:start + 1000])})")
 
 
 def _match_spans(store: Store, summary: RunSummary, clock: Clock, spans: list[Span]
@@ -220,39 +236,29 @@ def _match_spans(store: Store, summary: RunSummary, clock: Clock, spans: list[Sp
         for batch in reader:
             decisions = [(choose_claim(p, candidates), p.patient_control_number)
                          for p, candidates in batch]
-            dirty: set[int] = set()
             unmatched = []
             for d, pcn in decisions:
                 if d.claim is None:
                     unmatched.append((d, pcn))
                     continue
                 pending.setdefault(d.claim, []).append((d.posting or 0, d.rule))
-                dirty.add(d.claim)
-            writer.submit(_matched_writes(summary, sorted(dirty), unmatched, clock()))
+            if unmatched:
+                writer.submit(_unmatched_writes(summary, unmatched, clock()))
             summary.payments_examined += len(batch)
             summary.payments_matched += len(decisions) - len(unmatched)
     return pending
 
 
-def _matched_writes(summary: RunSummary, dirty: list[int],
-                    unmatched: list[tuple[Decision, str]], when: datetime
-                    ) -> Callable[[Session], None]:
-    """One matched chunk's writes, to run in the writer's transaction: the claims that
-    gained a payment made dirty, an unmatched payment's rule and decision (once)."""
+def _unmatched_writes(summary: RunSummary, unmatched: list[tuple[Decision, str]],
+                      when: datetime) -> Callable[[Session], None]:
+    """One matched chunk's writes, to run in the writer's transaction: each unmatched
+    payment's rule and its decision (once)."""
     def write(session: Session) -> None:
-        conn = session.connection()
-        if dirty:
-            codec = Codec.of(conn)  # rewrite only the rows not dirty already
-            conn.exec_driver_sql(
-                f"UPDATE claims SET dirty = {codec.true} WHERE dirty = {codec.false} "
-                f"AND id IN ({', '.join(str(int(i)) for i in dirty)})")
-        if unmatched:
-            bulk_update(session, ClaimPaymentRow, [
-                {"id": d.posting, "match_rule": d.rule} for d, _ in unmatched])
-            ids = [d.posting or 0 for d, _ in unmatched]
-            existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
-            _record(session, summary, [(d, pcn, None) for d, pcn in unmatched], when,
-                    existing)
+        bulk_update(session, ClaimPaymentRow, [
+            {"id": d.posting, "match_rule": d.rule} for d, _ in unmatched])
+        ids = [d.posting or 0 for d, _ in unmatched]
+        existing = _existing(session, MatchRecordRow.claim_payment_id.in_(ids))
+        _record(session, summary, [(d, pcn, None) for d, pcn in unmatched], when, existing)
     return write
 
 

@@ -1,16 +1,18 @@
-"""Work over a SQLite store split across processes, for the machine's other cores.
+"""Work over a store split across processes, for the machine's other cores.
 
 On SQLite the database's work runs inside the process that asks for it, under the same
 GIL as the Python deciding what to ask; threads only fight over that lock (see
 :mod:`claimhouse.reconcile._pipeline`). Separate processes do not: :func:`fork_map` forks
 one process per share of the parts, each opens connections of its own to the same
-database file (WAL: its readers never block, and SQLite serialises the writers, each
-waiting up to the busy timeout), runs ``work`` over its share and sends the result back.
+database (SQLite in WAL: its readers never block, and SQLite serialises the writers, each
+waiting up to the busy timeout; PostgreSQL: row locks, so callers give each share rows of
+its own to write), runs ``work`` over its share and sends the result back.
 
 Forking a process that holds an open SQLite connection is what SQLite's documentation
 warns against (its per-process lock bookkeeping is copied into the child, which may then
-skip locks it does not hold). So :func:`can_fork` only says yes when the store's pool has
-no connection checked out and this process runs no other thread, and :func:`fork_map`
+skip locks it does not hold), and a PostgreSQL connection shared by two processes mixes
+their messages. So :func:`can_fork` only says yes when the store's pool has no
+connection checked out and this process runs no other thread, and :func:`fork_map`
 closes every pooled connection before it forks: no connection of this process to the
 database crosses the fork. The child never touches the parent's engine and ends with
 ``os._exit`` (multiprocessing's fork start method), so nothing inherited is closed or
@@ -62,13 +64,14 @@ def worker_count(store: Store, parts: int) -> int:
 
 
 def can_fork(store: Store) -> bool:
-    """Whether work on ``store`` may be forked: a SQLite database file, a platform with
-    ``fork``, no other thread in this process (a lock held by one would stay held in the
-    child for ever) and no connection of the store's pool in use."""
+    """Whether work on ``store`` may be forked: a SQLite database file or PostgreSQL, a
+    platform with ``fork``, no other thread in this process (a lock held by one would
+    stay held in the child for ever) and no connection of the store's pool in use."""
     pool = store.engine.pool
-    return (store.backend == "sqlite" and hasattr(os, "fork") and _file_database(store)
-            and threading.active_count() == 1 and isinstance(pool, QueuePool)
-            and pool.checkedout() == 0)
+    database = store.backend == "postgresql" or (store.backend == "sqlite"
+                                                 and _file_database(store))
+    return (database and hasattr(os, "fork") and threading.active_count() == 1
+            and isinstance(pool, QueuePool) and pool.checkedout() == 0)
 
 
 MMAP_BYTES = 1 << 30
@@ -88,8 +91,9 @@ def child_store(store: Store) -> Store:
     configured as :func:`~claimhouse.store.open_store` configures it; no migration (the
     parent's store is migrated)."""
     engine = create_engine(store.url, hide_parameters=True)
-    event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "connect", _mapped)
+    if store.backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _mapped)
     return Store(url=store.url, engine=engine,
                  sessions=sessionmaker(engine, expire_on_commit=False))
 
