@@ -1,4 +1,4 @@
-"""The claim document the store keeps (``claims.document``): compact (fields at their
+"""The claim document the store keeps (``claim_documents.document``): compact (fields at their
 default left out) and lossless - every fixture and every valid 5010 corpus 837 claim comes
 back equal, and a document without the defaults is what a reader gets."""
 

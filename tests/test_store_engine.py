@@ -98,7 +98,7 @@ def test_upgrade_keeps_data(db_url: str) -> None:
     engine.dispose()
     store = open_store(db_url)
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
         assert conn.exec_driver_sql("SELECT count(*) FROM match_records").scalar() == 1
         diff = compare_metadata(MigrationContext.configure(conn), TABLES)
     assert diff == []
@@ -132,5 +132,42 @@ def test_batch_tables_made_before_0003_are_kept(db_url: str) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM batch_jobs").scalar() == 1
         assert {"batch_jobs", "batch_audit", "batch_seen_files", "batch_interchanges",
                 "batch_sets"} <= set(inspect(conn).get_table_names())
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
+    store.close()
+
+
+def test_upgrade_to_0004_moves_documents_and_keeps_every_line(db_url: str) -> None:
+    """A database at 0003 with claims (their JSON in ``claims.document``) and their lines
+    upgrades to head: each document is in ``claim_documents`` under its claim's id, the
+    column is gone, and no line or claim is lost (a table copy would have cascaded)."""
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+
+    from claimhouse.store._engine import _alembic_config, database_url
+
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        command.upgrade(_alembic_config(conn), "0003")
+        for n in (1, 2):
+            conn.execute(text(
+                "INSERT INTO claims (id, patient_control_number, payer_id, kind, "
+                "frequency_code, total_charge, document, state, paid_amount, "
+                "patient_responsibility, adjusted_amount, dirty) VALUES (:id, :pcn, 'P1', "
+                "'professional', '1', 100, :doc, 'pending', 0, 0, 0, :dirty)"),
+                {"id": n, "pcn": f"PCN{n}", "doc": f'{{"n": {n}}}', "dirty": True})
+            conn.execute(text(
+                "INSERT INTO service_lines (claim_id, position, charge, units, paid_amount) "
+                "VALUES (:id, 1, 100, 1, 0)"), {"id": n})
+    engine.dispose()
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
+        docs = dict(conn.exec_driver_sql("SELECT id, document FROM claim_documents").all())
+        assert docs == {1: '{"n": 1}', 2: '{"n": 2}'}
+        assert conn.exec_driver_sql("SELECT count(*) FROM service_lines").scalar() == 2
+        assert conn.exec_driver_sql("SELECT count(*) FROM claims").scalar() == 2
+        assert "document" not in {c["name"] for c in inspect(conn).get_columns("claims")}
+        assert compare_metadata(MigrationContext.configure(conn), TABLES) == []
     store.close()

@@ -27,6 +27,7 @@ from claimhouse.store._load import add_claims, add_remittances
 from claimhouse.store._tables import (
     TABLES,
     AdjustmentRow,
+    ClaimDocumentRow,
     ClaimPaymentRow,
     ClaimRow,
     FileRow,
@@ -95,7 +96,9 @@ def test_resubmitted_claim_replaces_and_resettles(db_url: str) -> None:
             ClaimRow.patient_control_number == claim.patient_control_number)).scalar_one()
         assert (row.total_charge, row.frequency_code) == (changed.total_charge, "7")
         assert row.state == "partially paid"  # the payer paid less than the new charge
-        assert claim_from_document(row.document) == changed
+        document = s.execute(select(ClaimDocumentRow.document).where(
+            ClaimDocumentRow.id == row.id)).scalar_one()
+        assert claim_from_document(document) == changed
         assert s.execute(select(func.count()).select_from(ClaimRow)).scalar_one() == 12
     store.close()
 
@@ -108,7 +111,8 @@ def test_models_back_from_rows_and_exact_money(db_url: str) -> None:
         add_remittances(s, work.remittances)
     original = next(cp for cp in work.remittances[0].claims() if cp.service_lines)
     with store.session() as s:
-        docs = s.execute(select(ClaimRow.document).order_by(ClaimRow.id)).scalars().all()
+        docs = s.execute(select(ClaimDocumentRow.document)
+                         .order_by(ClaimDocumentRow.id)).scalars().all()
         assert [claim_from_document(d) for d in docs] == work.claims
         assert all(isinstance(c, Claim) for c in map(claim_from_document, docs))
         cp = s.execute(select(ClaimPaymentRow).where(

@@ -18,6 +18,7 @@ from claimhouse.store._convert import (
 )
 from claimhouse.store._tables import (
     AdjustmentRow,
+    ClaimDocumentRow,
     ClaimPaymentRow,
     ClaimRow,
     RemittanceRow,
@@ -35,7 +36,8 @@ def secondary_claim_for(session: Session, pcn: str) -> Claim:
     if not rows:
         raise ModelError(["no stored claim carries this patient control number"])
     row = next((r for r in rows if r.payer_responsibility == "P"), rows[0])
-    claim = claim_from_document(row.document)
+    claim = claim_from_document(session.execute(select(ClaimDocumentRow.document).where(
+        ClaimDocumentRow.id == row.id)).scalar_one())
     payments = session.execute(
         select(ClaimPaymentRow, RemittanceRow.payment_date)
         .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)

@@ -36,7 +36,12 @@ from claimhouse.reports._reconciliation import (
 )
 from claimhouse.reports._slim import claims_table
 from claimhouse.reports._table import Section
-from claimhouse.store._tables import AdjustmentRow, ClaimPaymentRow, ClaimRow, ServicePaymentRow
+from claimhouse.store._tables import (
+    AdjustmentRow,
+    ClaimDocumentRow,
+    ClaimPaymentRow,
+    ServicePaymentRow,
+)
 
 EXPECTED_CARCS = ("45", "23", "253")
 """Write-offs a contract explains: not a shortfall (see the module text)."""
@@ -71,7 +76,8 @@ def patient_details(session: Session, claim_ids: Iterable[int]) -> dict[int, dic
     conn = session.connection()
     for k in range(0, len(ids), 500):
         for claim_id, document in conn.execute(
-                select(ClaimRow.id, ClaimRow.document).where(ClaimRow.id.in_(ids[k:k + 500]))):
+                select(ClaimDocumentRow.id, ClaimDocumentRow.document)
+                .where(ClaimDocumentRow.id.in_(ids[k:k + 500]))):
             doc = orjson.loads(document)
             sub = doc.get("subscriber") or {}
             person = doc.get("patient") or sub

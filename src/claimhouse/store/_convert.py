@@ -2,7 +2,7 @@
 keys a load looks up by, and the models back from rows (the rows a load writes are built
 in :mod:`claimhouse.store._rows`).
 
-Claims keep their whole model as JSON (``claims.document``) and come back losslessly;
+Claims keep their whole model as JSON (``claim_documents.document``) and come back losslessly;
 remittances come back from their columns (the 2100/2110 fields the store keeps).
 """
 
@@ -35,7 +35,7 @@ def claim_document(claim: Claim) -> str:
 
 
 def claim_from_document(document: str) -> Claim:
-    """The claim model back from ``claims.document``."""
+    """The claim model back from ``claim_documents.document``."""
     return from_json(Claim, orjson.loads(document))
 
 

@@ -39,6 +39,7 @@ from claimhouse.store._rows import (
     CLAIM_COLUMNS,
     CLAIM_INSERT_COLUMNS,
     CLAIM_PAYMENT_COLUMNS,
+    DOCUMENT_COLUMNS,
     LINE_COLUMNS,
     PROVIDER_ADJUSTMENT_COLUMNS,
     REMITTANCE_COLUMNS,
@@ -55,6 +56,7 @@ from claimhouse.store._rows import (
 )
 from claimhouse.store._tables import (
     AdjustmentRow,
+    ClaimDocumentRow,
     ClaimPaymentRow,
     ClaimRow,
     ProviderAdjustmentRow,
@@ -145,8 +147,10 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
     lines: list[Row] = []
     if replaced:  # in bulk: the rows updated, their lines deleted and inserted again
         update_rows(session, ClaimRow, [*CLAIM_COLUMNS, "dirty"], [
-            (*claim_values(claim, kind, submitted_on, file_id, claim_document, enc),
-             enc.true, claim_id) for claim_id, claim in replaced.items()])
+            (*claim_values(claim, kind, submitted_on, file_id, enc), enc.true, claim_id)
+            for claim_id, claim in replaced.items()])
+        update_rows(session, ClaimDocumentRow, ["document"], [
+            (claim_document(claim), claim_id) for claim_id, claim in replaced.items()])
         ids = sorted(replaced)
         for start in range(0, len(ids), 900):
             session.execute(delete(ServiceLineRow).where(
@@ -158,17 +162,20 @@ def _add_claim_chunk(session: Session, claims: list[Claim], kind: str,
     new = list(fresh.values())
     ids = reserve_ids(session, ClaimRow, len(new))
     tail = new_claim_tail(enc)
+    documents: list[Row] = []
 
     def rows() -> Iterator[Row]:
-        """The new claims' rows; each also files its lines' rows: one pass, while the
-        claim's objects are still in the CPU cache (100,000 claims' objects are far beyond
-        it), and on PostgreSQL while the server takes the claims (see insert_rows)."""
+        """The new claims' rows; each also files its document's and its lines' rows: one
+        pass, while the claim's objects are still in the CPU cache (100,000 claims'
+        objects are far beyond it), and on PostgreSQL while the server takes the claims
+        (see insert_rows)."""
         for claim, claim_id in zip(new, ids, strict=True):
-            yield (claim_id, *claim_values(claim, kind, submitted_on, file_id,
-                                           claim_document, enc), *tail)
+            yield (claim_id, *claim_values(claim, kind, submitted_on, file_id, enc), *tail)
+            documents.append((claim_id, claim_document(claim)))
             add_line_values(lines, claim, claim_id, enc)
 
     insert_rows(session, ClaimRow, CLAIM_INSERT_COLUMNS, rows())
+    insert_rows(session, ClaimDocumentRow, DOCUMENT_COLUMNS, documents)
     insert_rows(session, ServiceLineRow, LINE_COLUMNS, lines)
     counts.claims_added += len(ids)
     known = {pcn for pcn, _ in existing}

@@ -9,7 +9,7 @@ Columns a load leaves NULL (the reconcile results: ``claim_id``, ``match_rule``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,8 +26,10 @@ ZERO = Decimal("0.00")
 CLAIM_COLUMNS = ("file_id", "patient_control_number", "payer_id", "payer_name",
                  "payer_responsibility", "kind", "frequency_code", "total_charge",
                  "service_from", "service_to", "submitted_on", "billing_npi",
-                 "other_payer_ids", "document")
-"""What a claim's 837 sets: written by a new claim and by a replacing one (then ``id`` last)."""
+                 "other_payer_ids")
+"""What a claim's 837 sets: written by a new claim and by a replacing one (then ``id`` last);
+its document goes to ``claim_documents`` (``DOCUMENT_COLUMNS``)."""
+DOCUMENT_COLUMNS = ("id", "document")
 CLAIM_INSERT_COLUMNS = ("id", *CLAIM_COLUMNS, "state", "paid_amount",
                         "patient_responsibility", "adjusted_amount", "dirty")
 LINE_COLUMNS = ("claim_id", "position", "line_item_control_number", "procedure_qualifier",
@@ -59,9 +61,9 @@ def _mods(modifiers: list[str], null: Any) -> Any:
 
 
 def claim_values(claim: Claim, kind: str, submitted_on: date | None, file_id: int | None,
-                 document: Callable[[Claim], str], enc: Encoders) -> Row:
+                 enc: Encoders) -> Row:
     """The :data:`CLAIM_COLUMNS` of an 837 loop 2300 (payer from 2010BB, SBR01 from
-    2000B); ``document`` makes the claim's stored JSON."""
+    2000B)."""
     day = enc.day
     first = last = None
     for line in claim.service_lines:
@@ -84,7 +86,7 @@ def claim_values(claim: Claim, kind: str, submitted_on: date | None, file_id: in
             else sbr, kind, claim.frequency_code, enc.money[claim.total_charge], day[first],
             day[last], day[submitted_on],
             n if (npi := claim.billing_provider.npi) is None else npi,
-            (other_payer_ids(claim) or n) if claim.other_payers else n, document(claim))
+            (other_payer_ids(claim) or n) if claim.other_payers else n)
 
 
 def new_claim_tail(enc: Encoders) -> Row:
