@@ -27,6 +27,7 @@ part's writes.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -42,6 +43,7 @@ from sqlalchemy.pool import QueuePool
 
 from claimhouse.store._engine import Store, _sqlite_pragmas
 
+log = logging.getLogger(__name__)
 P = TypeVar("P")
 R = TypeVar("R")
 
@@ -58,20 +60,36 @@ def _file_database(store: Store) -> bool:
 def worker_count(store: Store, parts: int) -> int:
     """How many processes :func:`fork_map` would use for ``parts`` parts: one per CPU (at
     most ``parts``) when :func:`can_fork`, else 1 (the caller works inline)."""
-    if parts < 2 or not can_fork(store):
+    if parts < 2:
+        return 1
+    refusal = fork_refusal(store)
+    if refusal is not None:
+        log.debug("%d chunks in this process: %s", parts, refusal)
         return 1
     return max(1, min(parts, os.cpu_count() or 1))
 
 
-def can_fork(store: Store) -> bool:
-    """Whether work on ``store`` may be forked: a SQLite database file or PostgreSQL, a
-    platform with ``fork``, no other thread in this process (a lock held by one would
-    stay held in the child for ever) and no connection of the store's pool in use."""
+def fork_refusal(store: Store) -> str | None:
+    """Why work on ``store`` may not be forked, or None: it may on a SQLite database file
+    or PostgreSQL, on a platform with ``fork``, with no other thread in this process (a
+    lock held by one would stay held in the child for ever) and no connection of the
+    store's pool in use."""
     pool = store.engine.pool
-    database = store.backend == "postgresql" or (store.backend == "sqlite"
-                                                 and _file_database(store))
-    return (database and hasattr(os, "fork") and threading.active_count() == 1
-            and isinstance(pool, QueuePool) and pool.checkedout() == 0)
+    if not (store.backend == "postgresql"
+            or (store.backend == "sqlite" and _file_database(store))):
+        return "not a database file or server"
+    if not hasattr(os, "fork"):
+        return "no fork on this platform"
+    if threading.active_count() != 1:
+        return "other threads run in this process"
+    if not isinstance(pool, QueuePool) or pool.checkedout():
+        return "a store connection is in use"
+    return None
+
+
+def can_fork(store: Store) -> bool:
+    """Whether work on ``store`` may be forked (see :func:`fork_refusal`)."""
+    return fork_refusal(store) is None
 
 
 MMAP_BYTES = 1 << 30
@@ -126,6 +144,7 @@ def fork_map(store: Store, work: Callable[[Store, list[P]], R], parts: Sequence[
     ``i`` being ``parts[i::workers]`` (interleaved: neighbouring parts cost alike), and
     return their results in share order. Call only when :func:`can_fork`."""
     store.engine.dispose()  # no pooled connection crosses the fork (see the module text)
+    log.debug("%d chunks in %d forked processes", len(parts), workers)
     ctx = multiprocessing.get_context("fork")
     running: list[tuple[Any, Connection]] = []
     try:
