@@ -37,6 +37,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("reconcile/_views.py", "int(upto)"): _INT,
     ("reconcile/_run.py", "true"): "the dialect's boolean literal (true / 1)",
     ("store/_fork.py", "MMAP_BYTES"): "a module constant: an integer byte count",
+    ("store/_bulk.py", "kind"): "fetch_in's array type: the literal 'bigint' or 'text'",
     ("reconcile/_views.py", "id_filter('claim_id', ids)"): "id_filter(): int() values only",
     ("reports/_slim.py", "table.name"): _IDENT + " (ANALYZE takes no parameters)",
     ("store/_bulk.py", "t.name"): _IDENT,

@@ -163,16 +163,26 @@ def fetch_all(session_or_conn: Any, sql: str) -> list[tuple[Any, ...]]:
 
 def fetch_in(session: Session, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` whose ``IN ({})`` takes each of ``values`` (text or numbers),
-    500 to a statement, straight from the driver (no statement compiled per call)."""
+    straight from the driver (no statement compiled per call). SQLite: 500 placeholders
+    to a statement. PostgreSQL: one array parameter, ``IN (SELECT unnest(%s))``, which
+    the planner joins by hash or index; a list of 500 placeholders it may instead test
+    row by row against every value in a sequential scan (it did, 12 s for 10,000 claims
+    against 40,000 stored, once claim rows became narrow)."""
     conn = session.connection()
     raw: Any = conn.connection.dbapi_connection
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     out: list[tuple[Any, ...]] = []
     cursor = raw.cursor()
     try:
+        if conn.dialect.name == "postgresql":
+            if values:
+                kind = "bigint" if all(type(v) is int for v in values) else "text"
+                cursor.execute(sql.format(f"SELECT unnest(CAST(%s AS {kind}[]))"),
+                               [list(values)])
+                out += cursor.fetchall()
+            return out
         for start in range(0, len(values), 500):
             part = list(values[start:start + 500])
-            cursor.execute(sql.format(", ".join([mark] * len(part))), part)
+            cursor.execute(sql.format(", ".join(["?"] * len(part))), part)
             out += cursor.fetchall()
     except conn.dialect.loaded_dbapi.Error as exc:
         raise _wrapped(exc, sql, conn.dialect) from exc
