@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -182,23 +182,41 @@ def _merge(summary: RunSummary, part: RunSummary) -> None:
     summary.decisions += part.decisions
 
 
+R = TypeVar("R")
+
+
+def _over_spans(store: Store, summary: RunSummary, spans: list[Span],
+                run: Callable[[Store, RunSummary, list[Span]], R]) -> list[R]:
+    """``run(store, summary, spans)`` in this process, or, when
+    :func:`~claimhouse.store._fork.worker_count` gives more than one, over shares of the
+    spans in forked processes (each with a store and counts of its own, merged into
+    ``summary``). The results, one a process, in share order."""
+    workers = worker_count(store, len(spans))
+    if workers < 2:
+        return [run(store, summary, spans)]
+
+    def share(mine: Store, part: list[Span]) -> tuple[R, RunSummary]:
+        counts = RunSummary(run_id=summary.run_id)
+        return run(mine, counts, part), counts
+
+    results = []
+    for result, counts in fork_map(store, share, spans, workers):
+        _merge(summary, counts)
+        results.append(result)
+    return results
+
+
 def _match_claims(store: Store, summary: RunSummary, clock: Clock) -> Pending:
     """Every claim payment without a claim, joined to its candidates by PCN, is matched
     by :func:`choose_claim`; matched ones make their claim dirty and are returned by
     claim (their row is written when the claim is settled), unmatched ones are recorded
-    (once) as unmatched remits. In forked processes when :func:`_spans` says so."""
+    (once) as unmatched remits. Over forked processes where :func:`_over_spans` may."""
     spans = _spans(store, "SELECT id FROM claim_payments WHERE claim_id IS NULL ORDER BY id")
-    workers = worker_count(store, len(spans))
-    if workers < 2:
-        pending = _match_spans(store, summary, clock, spans)
-    else:
-        def share(mine: Store, part: list[Span]) -> tuple[Pending, RunSummary]:
-            counts = RunSummary(run_id=summary.run_id)
-            return _match_spans(mine, counts, clock, part), counts
-
-        pending = {}
-        for part_pending, counts in fork_map(store, share, spans, workers):
-            _merge(summary, counts)
+    parts = _over_spans(store, summary, spans,
+                        lambda mine, counts, part: _match_spans(mine, counts, clock, part))
+    pending = parts[0]
+    if len(parts) > 1:
+        for part_pending in parts[1:]:
             for claim, items in part_pending.items():
                 pending.setdefault(claim, []).extend(items)
         for items in pending.values():
@@ -267,21 +285,11 @@ def _settle_dirty(store: Store, summary: RunSummary, clock: Clock, pending: Pend
     """Settle the dirty claims chunk by chunk; write back only what changed (and each
     payment matched by this run: its claim, rule and disposition in one write), and one
     ``state`` decision per claim (with the evidence) unless it repeats the last one.
-    In forked processes when there is more than a chunk (see the module text)."""
+    Over forked processes where :func:`_over_spans` may."""
     true = "1" if store.backend == "sqlite" else "true"
     spans = _spans(store, f"SELECT id FROM claims WHERE dirty = {true} ORDER BY id")
-    workers = worker_count(store, len(spans))
-    if workers < 2:
-        _settle_spans(store, summary, clock, pending, spans)
-        return
-
-    def share(mine: Store, part: list[Span]) -> RunSummary:
-        counts = RunSummary(run_id=summary.run_id)
-        _settle_spans(mine, counts, clock, pending, part)
-        return counts
-
-    for counts in fork_map(store, share, spans, workers):
-        _merge(summary, counts)
+    _over_spans(store, summary, spans, lambda mine, counts, part: _settle_spans(
+        mine, counts, clock, pending, part))
 
 
 def _settle_spans(store: Store, summary: RunSummary, clock: Clock, pending: Pending,
