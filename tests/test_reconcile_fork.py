@@ -24,7 +24,7 @@ from sqlalchemy import select
 from claimhouse.reconcile import _run, reconcile
 from claimhouse.reconcile._settle import settle
 from claimhouse.store import Store, _fork, open_store
-from claimhouse.store._fork import WorkerLost, can_fork, fork_map, worker_count
+from claimhouse.store._fork import WorkerLost, fork_map, fork_refusal, worker_count
 from claimhouse.store._load import add_claims, add_remittances
 from claimhouse.store._tables import (
     ClaimPaymentRow,
@@ -55,7 +55,7 @@ def _small_chunks() -> list[int]:
     """Small chunks, two CPUs, and a record of the processes each fork_map starts."""
     assert threading.active_count() == 1
     _run.CHUNK = CHUNK
-    _fork.os.cpu_count = lambda: 2  # type: ignore[attr-defined]
+    _fork.usable_cpus = lambda: 2  # type: ignore[assignment]
     started: list[int] = []
 
     def counted(store: Store, work: Any, parts: Any, workers: int) -> Any:
@@ -170,22 +170,22 @@ def failed_worker(url: str, inline_url: str, how: str) -> dict[str, Any]:
 
 def fork_guards(folder: str) -> dict[str, Any]:
     store = open_store(str(Path(folder) / "s.db"))
-    out: dict[str, Any] = {"alone": can_fork(store), "one_part": worker_count(store, 1),
-                           "five_parts": worker_count(store, 5), "cpus": os.cpu_count()}
+    out: dict[str, Any] = {"alone": fork_refusal(store), "one_part": worker_count(store, 1),
+                           "five_parts": worker_count(store, 5), "cpus": _fork.usable_cpus()}
     with store.session() as s:
         s.connection()
-        out["checked_out"] = can_fork(store)  # a connection in use would cross the fork
-    out["returned"] = can_fork(store)
+        out["checked_out"] = fork_refusal(store)  # a connection in use would cross the fork
+    out["returned"] = fork_refusal(store)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        out["other_thread"] = can_fork(store)  # a lock it holds would stay held
+        out["other_thread"] = fork_refusal(store)  # a lock it holds would stay held
     finally:
         release.set()
         other.join()
     memory = open_store("sqlite:///:memory:")
-    out["in_memory"] = can_fork(memory)
+    out["in_memory"] = fork_refusal(memory)
     memory.close()
 
     def work(mine: Store, share: list[int]) -> tuple[int, bool, list[int]]:
@@ -237,9 +237,11 @@ def test_a_failed_worker_raises_and_the_next_run_finishes(two_urls: tuple[str, s
 
 def test_fork_guards_and_fork_map_shares(tmp_path: Path) -> None:
     got = in_fresh_process(fork_guards, str(tmp_path))
-    assert got["alone"] and got["returned"]
-    assert not got["checked_out"] and not got["other_thread"] and not got["in_memory"]
-    assert got["one_part"] == 1 and got["five_parts"] == min(5, got["cpus"] or 1)
+    assert got["alone"] is None and got["returned"] is None
+    assert got["checked_out"] == "a store connection is in use"
+    assert got["other_thread"] == "other threads run in this process"
+    assert got["in_memory"] == "not a database file or server"
+    assert got["one_part"] == 1 and got["five_parts"] == min(5, got["cpus"])
     assert [share for _, _, share in got["shares"]] == [[0, 3, 6], [1, 4], [2, 5]]
     assert all(own for _, own, _ in got["shares"])  # each child's own engine
     assert len({pid for pid, _, _ in got["shares"]} | {got["pid"]}) == 4

@@ -164,8 +164,9 @@ def fetch_all(session_or_conn: Any, sql: str) -> list[tuple[Any, ...]]:
 def fetch_in(session: Session, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` whose ``IN ({})`` takes each of ``values`` (text or numbers),
     straight from the driver (no statement compiled per call). SQLite: 500 placeholders
-    to a statement. PostgreSQL: one array parameter, ``IN (SELECT unnest(%s))``, which
-    the planner joins by hash or index; a list of 500 placeholders it may instead test
+    to a statement. PostgreSQL: one array parameter (``bigint[]`` when every value is an
+    int, else ``text[]``), ``IN (SELECT unnest(...))``, which the planner joins by hash
+    or index; a list of 500 placeholders it may instead test
     row by row against every value in a sequential scan (it did, 12 s for 10,000 claims
     against 40,000 stored, once claim rows became narrow)."""
     conn = session.connection()

@@ -11,7 +11,7 @@ its own to write), runs ``work`` over its share and sends the result back.
 Forking a process that holds an open SQLite connection is what SQLite's documentation
 warns against (its per-process lock bookkeeping is copied into the child, which may then
 skip locks it does not hold), and a PostgreSQL connection shared by two processes mixes
-their messages. So :func:`can_fork` only says yes when the store's pool has no
+their messages. So :func:`fork_refusal` only lets it happen when the store's pool has no
 connection checked out and this process runs no other thread, and :func:`fork_map`
 closes every pooled connection before it forks: no connection of this process to the
 database crosses the fork. The child never touches the parent's engine and ends with
@@ -57,16 +57,25 @@ def _file_database(store: Store) -> bool:
     return bool(path) and path != ":memory:" and not str(path).startswith("file:")
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, which a container's cpuset or
+    ``taskset`` narrows; ``os.cpu_count()`` counts the whole machine)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def worker_count(store: Store, parts: int) -> int:
-    """How many processes :func:`fork_map` would use for ``parts`` parts: one per CPU (at
-    most ``parts``) when :func:`can_fork`, else 1 (the caller works inline)."""
+    """How many processes :func:`fork_map` would use for ``parts`` parts: one per usable
+    CPU (at most ``parts``) unless :func:`fork_refusal` objects, else 1 (the caller works
+    inline)."""
     if parts < 2:
         return 1
     refusal = fork_refusal(store)
     if refusal is not None:
         log.debug("%d chunks in this process: %s", parts, refusal)
         return 1
-    return max(1, min(parts, os.cpu_count() or 1))
+    return max(1, min(parts, usable_cpus()))
 
 
 def fork_refusal(store: Store) -> str | None:
@@ -86,10 +95,6 @@ def fork_refusal(store: Store) -> str | None:
         return "a store connection is in use"
     return None
 
-
-def can_fork(store: Store) -> bool:
-    """Whether work on ``store`` may be forked (see :func:`fork_refusal`)."""
-    return fork_refusal(store) is None
 
 
 MMAP_BYTES = 1 << 30
@@ -142,7 +147,7 @@ def fork_map(store: Store, work: Callable[[Store, list[P]], R], parts: Sequence[
              workers: int) -> list[R]:
     """Run ``work(store_of_the_child, share)`` in ``workers`` forked processes, share
     ``i`` being ``parts[i::workers]`` (interleaved: neighbouring parts cost alike), and
-    return their results in share order. Call only when :func:`can_fork`."""
+    return their results in share order. Call only when :func:`fork_refusal` is None."""
     store.engine.dispose()  # no pooled connection crosses the fork (see the module text)
     log.debug("%d chunks in %d forked processes", len(parts), workers)
     ctx = multiprocessing.get_context("fork")
